@@ -1,0 +1,7 @@
+"""``python -m lxenu``: see :mod:`lxenu.cli`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

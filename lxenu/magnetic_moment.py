@@ -1,0 +1,233 @@
+r"""Sensitivity to the neutrino magnetic moment from the recoil spectrum.
+
+The paper (sect. 2) bins the smeared recoil energy in 0.1 keV bins from the
+threshold (2 keV) to 140 keV, takes the Standard-Model expectation plus
+background as data (Asimov), and builds a Poisson chi^2. With the prediction
+
+    N_i(mu) = S_i + (mu / 1e-12 mu_B)^2 M_i + B_i,
+
+linear in x = mu^2, everything the fit needs is three vectors on the analysis
+bins: S (SM signal), M (magnetic signal at 1e-12 mu_B) and B (background). They
+are computed once per experiment and energy resolution from cumulative
+response sums, so that any threshold, source strength, exposure, detector mass
+and background level gives a limit in microseconds to milliseconds.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.special import ndtr
+
+from .signal import fine_true_edges_keV
+from .statistics import delta_chi2_threshold, poisson_chi2
+from .validation import check_integer, check_non_negative, check_positive, check_range
+
+#: Unit in which the fit works, mu_B.
+MU_UNIT = 1e-12
+
+
+class MagneticMomentFit:
+    """Poisson-chi^2 magnetic-moment limits for an :class:`~lxenu.experiment.Experiment`.
+
+    Parameters
+    ----------
+    experiment:
+        The set-up (paper benchmark by default).
+    max_keV, bin_keV:
+        Upper end of the analysis window and bin width (paper: 140 keV, 0.1 keV).
+    confidence_level, convention:
+        The limit is where Delta chi^2 reaches :func:`~lxenu.statistics.delta_chi2_threshold`
+        (``"two_sided"``: 3.84 at 95 %, the paper's convention; ``"one_sided"``: 2.71).
+    """
+
+    def __init__(self, experiment=None, max_keV: float = 140.0, bin_keV: float = 0.1,
+                 confidence_level: float = 0.95, convention: str = "two_sided"):
+        from .experiment import Experiment
+
+        self.experiment = Experiment() if experiment is None else experiment
+        check_positive("max_keV", max_keV, "keV")
+        check_positive("bin_keV", bin_keV, "keV")
+        if max_keV > self.experiment.signal.max_recoil_keV:
+            raise ValueError(
+                f"max_keV must not exceed the maximum recoil energy "
+                f"{self.experiment.signal.max_recoil_keV:.1f} keV; got {max_keV}"
+            )
+        self.max_keV = float(max_keV)
+        self.bin_keV = float(bin_keV)
+        self.confidence_level = confidence_level
+        self.convention = convention
+        self.delta_chi2 = delta_chi2_threshold(confidence_level, 1, convention)
+        n = int(round(self.max_keV / self.bin_keV))
+        self.grid_edges_keV = np.linspace(0.0, n * self.bin_keV, n + 1)
+
+    # -- precomputation ----------------------------------------------------------------------
+    @cached_property
+    def _true(self):
+        """True-energy bins (centres, widths), SM, magnetic and background events on them."""
+        exp = self.experiment
+        top = self.max_keV + 10.0 * float(exp.resolution.sigma_keV(self.max_keV)) + 1.0
+        top = min(top, exp.signal.max_recoil_keV)
+        edges = fine_true_edges_keV(top)
+        centres = 0.5 * (edges[1:] + edges[:-1])
+        sm = exp.signal.true_events(edges)
+        mag = exp.signal.magnetic_true_events(edges, MU_UNIT)
+        bkg = sum(exp.background_true_events(edges).values())
+        return centres, sm, mag, bkg
+
+    @cached_property
+    def _cumulative(self):
+        """For each grid edge e_k, sum_j P(reco < e_k | T_j) X_j for X = SM, magnetic, background."""
+        centres, sm, mag, bkg = self._true
+        sigma = self.experiment.resolution.sigma_keV(centres)
+        X = np.vstack([sm, mag, bkg])  # (3, n_true)
+        out = np.empty((self.grid_edges_keV.size, 3))
+        for start in range(0, self.grid_edges_keV.size, 256):
+            e = self.grid_edges_keV[start:start + 256, None]
+            P = _cdf(e, centres[None, :], sigma[None, :])
+            out[start:start + 256] = P @ X.T
+        return out
+
+    def _partial_cumulative(self, threshold_keV: float):
+        centres, sm, mag, bkg = self._true
+        sigma = self.experiment.resolution.sigma_keV(centres)
+        P = _cdf(np.array([[threshold_keV]]), centres[None, :], sigma[None, :])[0]
+        return np.array([P @ sm, P @ mag, P @ bkg])
+
+    def spectra(self, threshold_keV: float = 2.0):
+        """(edges, S, M, B) on the analysis bins from the threshold to ``max_keV``.
+
+        Bins follow the 0.1 keV grid; a threshold between grid edges starts with a
+        narrower first bin.
+        """
+        check_range("threshold_keV", threshold_keV, 0.1, self.max_keV, high_inclusive=False, unit="keV")
+        grid = self.grid_edges_keV
+        k = int(np.searchsorted(grid, threshold_keV - 1e-9, side="left"))
+        cum = self._cumulative
+        if abs(grid[min(k, grid.size - 1)] - threshold_keV) < 1e-9:
+            edges = grid[k:]
+            parts = cum[k:]
+        else:
+            edges = np.concatenate([[threshold_keV], grid[k:]])
+            parts = np.vstack([self._partial_cumulative(threshold_keV), cum[k:]])
+        binned = np.diff(parts, axis=0)
+        return edges, binned[:, 0], binned[:, 1], binned[:, 2]
+
+    # -- scaling to other exposures ------------------------------------------------------------
+    def scales_for(self, source_mci: float | None = None, days: float | None = None,
+                   deployments: int | None = None, mass_scale: float = 1.0,
+                   background_scale: float = 1.0) -> tuple[float, float]:
+        """(signal scale, background scale) relative to the fitted experiment.
+
+        ``mass_scale`` scales the fiducial mass at fixed geometry (signal and background
+        alike, e.g. a denser or larger-acceptance target); ``background_scale`` scales only
+        the background rate.
+        """
+        exp = self.experiment
+        base = exp.run.source_decays(exp.source)
+        new = exp.with_options(source_mci=source_mci, days=days, deployments=deployments)
+        check_non_negative("mass_scale", mass_scale)
+        check_non_negative("background_scale", background_scale)
+        sig = new.run.source_decays(new.source) / base * mass_scale
+        bkg = new.run.live_days / exp.run.live_days * mass_scale * background_scale
+        return sig, bkg
+
+    # -- chi^2 and limits ---------------------------------------------------------------------
+    def chi2(self, mu_muB, threshold_keV: float = 2.0, signal_scale: float = 1.0, background_scale: float = 1.0,
+             observed=None):
+        """Poisson chi^2 of the prediction with magnetic moment mu (mu_B) against Asimov (or given) data."""
+        check_non_negative("mu_muB", mu_muB, "mu_B")
+        _, S, M, B = self.spectra(threshold_keV)
+        S, M, B = S * signal_scale, M * signal_scale, B * background_scale
+        data = S + B if observed is None else np.asarray(observed, dtype=float)
+        x = (np.asarray(mu_muB, dtype=float) / MU_UNIT) ** 2
+        pred = S + np.multiply.outer(x, M) + B
+        return poisson_chi2(pred, data)
+
+    def limit(self, threshold_keV: float = 2.0, signal_scale: float = 1.0, background_scale: float = 1.0) -> float:
+        """Expected (Asimov) upper limit on mu_nu at the fit's confidence level, mu_B."""
+        check_non_negative("signal_scale", signal_scale)
+        check_non_negative("background_scale", background_scale)
+        if signal_scale == 0:
+            raise ValueError("signal_scale must be > 0: without source neutrinos there is no limit")
+        _, S, M, B = self.spectra(threshold_keV)
+        return _asimov_limit(S * signal_scale, M * signal_scale, B * background_scale, self.delta_chi2) * MU_UNIT
+
+    def limit_for(self, threshold_keV: float = 2.0, source_mci=None, days=None, deployments=None,
+                  mass_scale: float = 1.0, background_scale: float = 1.0) -> float:
+        """Limit for another source strength, run length, number of deployments, mass or background."""
+        if deployments is not None:
+            check_integer("deployments", deployments, 1)
+        sig, bkg = self.scales_for(source_mci, days, deployments, mass_scale, background_scale)
+        return self.limit(threshold_keV, sig, bkg)
+
+    def threshold_scan(self, thresholds_keV, signal_scale: float = 1.0, background_scale: float = 1.0) -> np.ndarray:
+        """Limits (mu_B) for an array of thresholds (keV)."""
+        return np.array([self.limit(t, signal_scale, background_scale) for t in np.atleast_1d(thresholds_keV)])
+
+    # -- pseudo-experiments ------------------------------------------------------------------
+    def pseudo_experiment_limits(self, n: int = 500, threshold_keV: float = 2.0, seed: int = 20141104,
+                                 signal_scale: float = 1.0, background_scale: float = 1.0) -> np.ndarray:
+        """Upper limits (mu_B) from Poisson pseudo-experiments drawn from the SM + background.
+
+        For each pseudo-data set the best fit x_hat = mu^2 >= 0 is found and the limit is
+        where chi^2(x) - chi^2(x_hat) reaches the threshold, x > x_hat.
+        """
+        n = check_integer("n", n, 1)
+        _, S, M, B = self.spectra(threshold_keV)
+        S, M, B = S * signal_scale, M * signal_scale, B * background_scale
+        rng = np.random.default_rng(seed)
+        data = rng.poisson(S + B, size=(n, S.size)).astype(float)
+        return np.array([_data_limit(S, M, B, d, self.delta_chi2) for d in data]) * MU_UNIT
+
+    def expected_band(self, n: int = 500, threshold_keV: float = 2.0, seed: int = 20141104, **scales) -> dict:
+        """Median and the 1 and 2 sigma quantiles of the pseudo-experiment limits (mu_B)."""
+        lim = self.pseudo_experiment_limits(n, threshold_keV, seed, **scales)
+        q = {"-2sigma": ndtr(-2.0), "-1sigma": ndtr(-1.0), "median": 0.5, "+1sigma": ndtr(1.0), "+2sigma": ndtr(2.0)}
+        return {k: float(np.quantile(lim, p)) for k, p in q.items()}
+
+
+def _cdf(edges, T, sigma):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (edges - T) / sigma
+    return np.where(sigma > 0, ndtr(np.where(sigma > 0, z, 0.0)), (edges > T).astype(float))
+
+
+def _asimov_limit(S, M, B, target):
+    data = S + B
+    keep = data > 0
+    S, M, B, data = S[keep], M[keep], B[keep], data[keep]
+
+    def dchi2(x):
+        return poisson_chi2(S + x * M + B, data) - target
+
+    x_hi = 1.0
+    while dchi2(x_hi) < 0:
+        x_hi *= 4.0
+        if x_hi > 1e12:
+            raise ValueError("no limit found: the magnetic signal is too small in this window")
+    return float(np.sqrt(brentq(dchi2, 0.0, x_hi, xtol=1e-10, rtol=1e-10)))
+
+
+def _data_limit(S, M, B, data, target):
+    def chi2(x):
+        return poisson_chi2(S + x * M + B, data)
+
+    def slope(x):
+        N = S + x * M + B
+        return 2.0 * np.sum(M * (1.0 - data / N))
+
+    if slope(0.0) >= 0:
+        x_hat = 0.0
+    else:
+        x_hi = 1.0
+        while slope(x_hi) < 0:
+            x_hi *= 4.0
+        x_hat = brentq(slope, 0.0, x_hi, xtol=1e-12)
+    base = chi2(x_hat)
+    x_hi = max(1.0, 2.0 * x_hat)
+    while chi2(x_hi) - base < target:
+        x_hi *= 4.0
+    return float(np.sqrt(brentq(lambda x: chi2(x) - base - target, x_hat, x_hi, xtol=1e-10)))

@@ -1,0 +1,22 @@
+import numpy as np
+import pytest
+
+from lxenu.experiment import Experiment
+from lxenu.magnetic_moment import MagneticMomentFit
+
+
+@pytest.fixture(scope="session")
+def paper():
+    """The paper's benchmark experiment."""
+    return Experiment()
+
+
+@pytest.fixture(scope="session")
+def mm_fit(paper):
+    """Magnetic-moment fit of the benchmark (precomputation shared by the tests)."""
+    return MagneticMomentFit(paper, convention="one_sided")
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
