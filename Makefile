@@ -30,7 +30,7 @@ book: $(STAMP) book-html
 	@echo "The book is at $(CURDIR)/$(BUILD)/html/index.html"
 
 book-html: $(STAMP)
-	$(BIN)/jupyter-book build . --builder html -W --keep-going
+	$(BIN)/jupyter-book build . --all --builder html -W --keep-going
 
 test: unit nbval book-html
 
@@ -38,11 +38,11 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests
 
 nbval: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbval notebooks -p no:cacheprovider
+	$(BIN)/python -m pytest -q --nbval notebooks -p no:cacheprovider
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=False $(NOTEBOOKS)
+	    --ExecutePreprocessor.timeout=600 $(NOTEBOOKS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -3,8 +3,8 @@
 For recoil energies comparable with atomic binding energies the free-electron
 cross section overestimates scattering: an electron of shell i can only be
 ejected if the energy transfer T exceeds its binding energy B_i. The stepping
-approximation (Kopeikin et al., Phys. At. Nucl. 60 (1997) 1859; applied to
-xenon by Chen et al., PLB 774 (2017) 656, and Hsieh et al., PRD 100 (2019)
+approximation (as used for germanium and xenon by Chen et al., PLB 774 (2017) 656,
+and compared with ab-initio calculations for xenon by Hsieh et al., PRD 100 (2019)
 073001) multiplies the free cross section by
 
     S(T) = (1/Z) sum_i n_i theta(T - B_i),

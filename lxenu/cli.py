@@ -5,6 +5,7 @@ Sub-commands
 summary   the paper's headline numbers next to ours (``--json`` for one JSON object)
 sterile   the 95 % CL sin^2(2 theta) reach at given dm2 values (``--json``)
 scan      the magnetic-moment limit against threshold (``--json``)
+scorecard every number in the paper's text next to ours (Markdown table, or ``--json``)
 """
 
 from __future__ import annotations
@@ -90,6 +91,19 @@ def cmd_scan(args) -> int:
     return 0
 
 
+def cmd_scorecard(args) -> int:
+    from .scorecard import format_value, scorecard_markdown, scorecard_rows
+
+    rows = scorecard_rows()
+    if args.json:
+        print(json.dumps([{"quantity": r.quantity, "section": r.section, "paper": r.paper,
+                           "ours": format_value(r.ours) if isinstance(r.ours, str) else _clean(r.ours),
+                           "ratio": r.ratio, "within": r.within, "kind": r.kind} for r in rows], default=str))
+    else:
+        print(scorecard_markdown(rows))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="lxenu", description="51Cr source + liquid-xenon detector: the paper's numbers, computed.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -113,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds-kev", type=float, nargs="+", default=[1.0, 2.0, 3.0, 5.0, 10.0], metavar="T")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("scorecard", help="every number of the paper next to ours")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(func=cmd_scorecard)
     return parser
 
 

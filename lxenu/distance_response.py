@@ -11,9 +11,9 @@ The response is built once by Monte Carlo (paper, sect. 3):
 1. interaction points x are drawn from the exact flux-weighted distribution of a
    point source at the source centre (``detector.sample_flux_weighted_points_cm``);
 2. emission points e are drawn uniformly in the source volume; the event is
-   re-weighted by |x|^2 / |x - e|^2, the ratio of the true to the sampled flux density;
-3. L_true = |x - e|; the vertex is smeared by a Gaussian of ``resolution_cm`` in each
-   coordinate and L_reco = |x_smeared|.
+   re-weighted by ``|x|^2 / |x - e|^2``, the ratio of the true to the sampled flux density;
+3. ``L_true = |x - e|``; the vertex is smeared by a Gaussian of ``resolution_cm`` in each
+   coordinate and ``L_reco = |x_smeared|``.
 
 The weighted joint histogram, normalised to the point-source flux integral, is
 ``joint_flux_cm[i, j]``: the flux integral (cm) of events with reconstructed

@@ -144,3 +144,21 @@ def gallium_fit(sin2_2theta_values, dm2_values, runs=GALLIUM_RUNS, confidence_le
 #: Reactor antineutrino anomaly (Mention et al., PRD 83 (2011) 073006): combined reactor,
 #: gallium and MiniBooNE fit, sin^2 2theta = 0.14 +- 0.08 and dm2 > 1.5 eV^2 (95 % CL).
 REACTOR_ANOMALY = {"sin2_2theta": 0.14, "sin2_2theta_error": 0.08, "dm2_min_eV2": 1.5}
+
+
+def covered_fraction(allowed, exclusion_chi2, threshold: float, delta_chi2=None) -> float:
+    """Fraction of an allowed region (boolean grid) where an experiment's chi^2 reaches the threshold.
+
+    On a grid uniform in log(sin^2 2theta) and log(dm2) this is the fraction of the region's area
+    in the usual logarithmic plane. With ``delta_chi2`` (the anomaly's chi^2 - chi^2_min on the
+    same grid) each point is weighted by exp(-delta_chi2 / 2): the fraction of the anomaly's
+    likelihood that is covered, which weighs the best-fit region more than the edges.
+    """
+    allowed = np.asarray(allowed, dtype=bool)
+    if not allowed.any():
+        raise ValueError("allowed must contain at least one True grid point")
+    covered = np.asarray(exclusion_chi2) >= threshold
+    if delta_chi2 is None:
+        return float(np.mean(covered[allowed]))
+    w = np.exp(-0.5 * np.asarray(delta_chi2, dtype=float)) * allowed
+    return float(np.sum(w * covered) / np.sum(w))

@@ -124,12 +124,15 @@ class SolarNeutrinos:
         Weak mixing angle of the nu-e cross sections.
     atomic_binding:
         Apply the xenon stepping factor to the recoil spectrum.
+    oscillations:
+        ``False`` sets P_ee = 1 (all neutrinos arrive as nu_e), for comparison.
     """
 
     components: tuple[str, ...] = PAPER_COMPONENTS
     flux_scale: float = 1.0
     sin2_theta_w: float = SIN2_THETA_W_DEFAULT
     atomic_binding: bool = False
+    oscillations: bool = True
 
     def __post_init__(self):
         for c in self.components:
@@ -152,7 +155,7 @@ class SolarNeutrinos:
     def _per_electron_rate_between(self, component, T1, T2):
         """Events per electron per second in recoil bins [T1, T2)."""
         E, w = self._energy_nodes(component)
-        pee = survival_probability(E, PRODUCTION_DENSITY_NA_CM3[component])
+        pee = survival_probability(E, PRODUCTION_DENSITY_NA_CM3[component]) if self.oscillations else np.ones_like(E)
         Tlo = np.asarray(T1, dtype=float)[None, :]
         Thi = np.asarray(T2, dtype=float)[None, :]
         Ec = E[:, None]

@@ -13,8 +13,9 @@ SOX as follows (our assumptions, each stated; the paper does not give its SOX in
 * the analysis window is 250-559 keV of (true) recoil energy, above 14C and below
   the 750 keV line's edge; energy smearing is neglected;
 * the background is flat in the window at 35 counts per day per 100 t, the order of
-  the Borexino Phase-II rates of 7Be neutrinos, 210Bi and 85Kr there (Agostini et al.,
-  PRD 100 (2019) 082004), with the same 0.5 % normalisation prior as the xenon analysis.
+  the Borexino Phase-II rates of 7Be neutrinos (~48 cpd/100 t over the whole spectrum),
+  210Bi and 85Kr there (Borexino, Nature 562 (2018) 505), with the same 0.5 %
+  normalisation prior as the xenon analysis.
 """
 
 from __future__ import annotations

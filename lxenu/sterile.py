@@ -63,13 +63,15 @@ class SterileFit:
     (as ``events_per_flux_cm``: events per unit flux integral, i.e. N_nu n_e sigma_window),
     the background in the window (uniform in volume), a detector with the geometry
     methods of :class:`~lxenu.detector.CylindricalDetector`, the source shape, and the
-    vertex resolution. Use :meth:`for_experiment` for the liquid-xenon set-up.
+    vertex resolution. Use :meth:`for_experiment` for the liquid-xenon set-up. A
+    ``response`` built for the same detector, source shape, resolution and bins can be
+    passed in to skip the Monte Carlo.
     """
 
     def __init__(self, detector, source_shape, line_energies_keV, events_per_flux_cm, background_events,
                  position_resolution_cm: float = 1.0, bin_cm: float = 3.0, n_mc: int = 1_000_000, seed: int = 51,
                  norm_sigma: float | None = None, background_sigma: float = 0.005, confidence_level: float = 0.95,
-                 label: str = ""):
+                 label: str = "", response=None):
         self.detector = detector
         self.source_shape = source_shape
         self.line_energies_keV = np.atleast_1d(np.asarray(line_energies_keV, dtype=float))
@@ -90,6 +92,8 @@ class SterileFit:
         self.delta_chi2 = delta_chi2_threshold(confidence_level, 2)
         self.confidence_level = confidence_level
         self.label = label
+        if response is not None:
+            self.__dict__["response"] = response
 
     @classmethod
     def for_experiment(cls, experiment=None, threshold_keV: float = 5.0, max_keV: float | None = None,

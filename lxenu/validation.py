@@ -22,8 +22,8 @@ def check_range(
     ``None`` for ``low`` or ``high`` leaves that side open. NaN is always rejected.
     """
     arr = np.asarray(value, dtype=float)
-    lo_br = "[" if low_inclusive else "("
-    hi_br = "]" if high_inclusive else ")"
+    lo_br = "[" if (low_inclusive and low is not None) else "("
+    hi_br = "]" if (high_inclusive and high is not None) else ")"
     lo_txt = "-inf" if low is None else f"{low:g}"
     hi_txt = "inf" if high is None else f"{high:g}"
     allowed = f"{lo_br}{lo_txt}, {hi_txt}{hi_br}" + (f" {unit}" if unit else "")

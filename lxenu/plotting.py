@@ -1,0 +1,177 @@
+"""Figures of the book, in one style: labelled axes with units, the paper's conventions.
+
+Every function returns the matplotlib ``(fig, ax)`` so a chapter can add to it.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+#: Colours used throughout the book (colour-blind safe, Okabe & Ito).
+COLORS = {
+    "signal": "#0072B2",
+    "magnetic": "#CC79A7",
+    "background": "#009E73",
+    "136Xe": "#E69F00",
+    "85Kr": "#56B4E9",
+    "222Rn": "#D55E00",
+    "solar pp": "#999999",
+    "solar 7Be": "#555555",
+    "depleted": "#000000",
+    "sox": "#0072B2",
+    "gallium": "#CC79A7",
+    "reactor": "#F0E442",
+}
+
+
+def use_style():
+    """The book's matplotlib style."""
+    mpl.rcParams.update({
+        "figure.figsize": (6.4, 4.2),
+        "figure.dpi": 110,
+        "savefig.dpi": 110,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.frameon": False,
+        "font.size": 10.5,
+        "axes.titlesize": 11,
+        "axes.labelsize": 10.5,
+    })
+
+
+def activity_and_decays(source, run, ax=None, t_max_days: float = 200.0):
+    """Activity (MCi) and cumulative decays against time, with the run window shaded."""
+    fig, ax = _axes(ax)
+    t = np.linspace(0.0, t_max_days, 801)
+    ax.plot(t, source.activity_MCi_at(t), color=COLORS["signal"], label="activity")
+    ax.set_xlabel("time since the source had its nominal strength [days]")
+    ax.set_ylabel("activity [MCi]")
+    ax.axvspan(run.start_day, run.start_day + run.days, color="0.85", alpha=0.5, label="data taking")
+    ax2 = ax.twinx()
+    ax2.plot(t, source.decays_between(0.0, t) / 1e23, color=COLORS["magnetic"], ls="--", label="cumulative decays")
+    ax2.set_ylabel(r"cumulative decays [$10^{23}$]")
+    ax2.grid(False)
+    ax2.spines["right"].set_visible(True)
+    lines = ax.get_legend_handles_labels()
+    lines2 = ax2.get_legend_handles_labels()
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="center right")
+    return fig, ax
+
+
+def cross_sections(E_keV: float = 750.0, mus=(0.0, 1e-11, 5e-12), ax=None, sin2_theta_w=None):
+    """dsigma/dT against T for the SM and with magnetic moments."""
+    from .cross_section import SIN2_THETA_W_DEFAULT, dsigma_dT, t_max_keV
+
+    s2w = SIN2_THETA_W_DEFAULT if sin2_theta_w is None else sin2_theta_w
+    fig, ax = _axes(ax)
+    T = np.geomspace(0.1, float(t_max_keV(E_keV)) * 0.999, 600)
+    styles = ["-", "--", ":", "-."]
+    for i, mu in enumerate(mus):
+        label = "Standard Model" if mu == 0 else rf"$\mu_\nu = {mu / 1e-12:g}\times10^{{-12}}\,\mu_B$"
+        ax.loglog(T, dsigma_dT(T, E_keV, mu, sin2_theta_w=s2w), styles[i % 4],
+                  color=COLORS["signal"] if mu == 0 else COLORS["magnetic"], label=label)
+    ax.set_xlabel("electron recoil energy $T$ [keV]")
+    ax.set_ylabel(r"$d\sigma/dT$ [cm$^2$/keV]")
+    ax.set_title(rf"$\nu_e e^-$ scattering at $E_\nu$ = {E_keV:g} keV")
+    ax.legend()
+    return fig, ax
+
+
+def recoil_spectrum(experiment, ax=None, mu_nu_muB: float = 0.0, window=(2.0, 140.0)):
+    """True and smeared signal spectra dN/dT (events/keV)."""
+    fig, ax = _axes(ax)
+    sig = experiment.signal
+    edges = np.arange(0.0, sig.max_recoil_keV + 10.0, 1.0)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    true = sig.true_events(np.clip(edges, 1e-3, None), mu_nu_muB)
+    smeared = sig.smeared_events(edges, mu_nu_muB)
+    ax.step(centres, true, where="mid", color="0.5", label="true recoil energy")
+    ax.step(centres, smeared, where="mid", color=COLORS["signal"], label=r"smeared, $\sigma = 0.20\sqrt{T}$")
+    ax.axvspan(*window, color=COLORS["signal"], alpha=0.07, label=f"{window[0]:g}-{window[1]:g} keV window")
+    ax.set_xlabel("electron recoil energy [keV]")
+    ax.set_ylabel("events / keV (100 days)")
+    ax.set_xlim(0, edges[-1])
+    ax.legend()
+    return fig, ax
+
+
+def events_per_5keV(experiment, mu_nu_muB: float = 1e-11, ax=None, t_max_keV: float = 600.0, components=True):
+    """The paper's Fig. 1 (left): events per 5 keV, signal with and without mu, and backgrounds."""
+    fig, ax = _axes(ax)
+    edges = np.arange(0.0, t_max_keV + 5.0, 5.0)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    sig = experiment.signal
+    sm = sig.smeared_events(edges)
+    with_mu = sig.smeared_events(edges, mu_nu_muB)
+    from .response import energy_response_matrix
+    from .signal import fine_true_edges_keV
+
+    true_edges = fine_true_edges_keV(t_max_keV + 60.0)
+    R = energy_response_matrix(true_edges, edges, experiment.resolution)
+    parts = {k: R @ v for k, v in experiment.background_true_events(true_edges).items()}
+    total = sum(parts.values())
+    ax.plot(centres, with_mu, "^", ms=4, color=COLORS["magnetic"],
+            label=rf"signal, $\mu_\nu = {mu_nu_muB / 1e-12:g}\times10^{{-12}}\,\mu_B$")
+    ax.plot(centres, sm, "o", ms=3.5, color=COLORS["signal"], label=r"signal, $\mu_\nu = 0$")
+    ax.plot(centres, total, "s", ms=3.5, color=COLORS["background"], label="total background")
+    if components:
+        for k, v in parts.items():
+            ax.plot(centres, v, "-", lw=1, color=COLORS.get(k, "0.5"), label=k)
+    ax.set_yscale("log")
+    ax.set_xlabel("reconstructed recoil energy [keV]")
+    ax.set_ylabel(f"events / 5 keV ({experiment.run.live_days:g} days)")
+    ax.set_xlim(0, t_max_keV)
+    ax.set_ylim(1, None)
+    ax.legend(fontsize=8.5, ncol=2)
+    return fig, ax
+
+
+def limit_vs_threshold(thresholds_keV, limits_muB, ax=None, label="lxenu", paper_point=True, **kw):
+    """The paper's Fig. 1 (right): the 95 % CL bound against threshold."""
+    fig, ax = _axes(ax)
+    ax.plot(thresholds_keV, np.asarray(limits_muB) / 1e-12, label=label, **kw)
+    if paper_point:
+        ax.plot([2.0], [4.9], "k*", ms=10, label=r"paper: $4.9\times10^{-12}\,\mu_B$ at 2 keV")
+    ax.set_xlabel("recoil threshold [keV]")
+    ax.set_ylabel(r"$\mu_\nu$ bound, 95 % CL [$10^{-12}\,\mu_B$]")
+    ax.legend()
+    return fig, ax
+
+
+def distance_distributions(fit, sin2_2theta: float = 0.2, dm2_eV2: float = 2.0, ax=None):
+    """Signal and background events in reconstructed distance, with and without oscillations."""
+    fig, ax = _axes(ax)
+    edges = fit.reco_edges_cm
+    c = 0.5 * (edges[1:] + edges[:-1])
+    ax.step(c, fit.signal_no_oscillation, where="mid", color=COLORS["signal"], label="signal, no oscillation")
+    ax.step(c, fit.signal(sin2_2theta, dm2_eV2), where="mid", color=COLORS["magnetic"],
+            label=rf"signal, $\sin^22\theta$={sin2_2theta:g}, $\Delta m^2$={dm2_eV2:g} eV$^2$")
+    ax.step(c, fit.background, where="mid", color=COLORS["background"], label="background")
+    ax.set_xlabel("reconstructed distance from the source centre $L$ [cm]")
+    ax.set_ylabel(f"events / {fit.bin_cm:g} cm")
+    ax.legend()
+    return fig, ax
+
+
+def sterile_plane(ax=None):
+    """Empty (sin^2 2theta, dm2) axes in the paper's ranges."""
+    fig, ax = _axes(ax)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(1e-2, 1.0)
+    ax.set_ylim(1e-1, 1e2)
+    ax.set_xlabel(r"$\sin^2 2\theta_{ee}$")
+    ax.set_ylabel(r"$\Delta m^2_{41}$ [eV$^2$]")
+    return fig, ax
+
+
+def _axes(ax):
+    if ax is None:
+        fig, ax = plt.subplots()
+    else:
+        fig = ax.figure
+    return fig, ax

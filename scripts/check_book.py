@@ -1,0 +1,162 @@
+"""Open every page of the built book in headless Chromium with the network off.
+
+Fails (exit 1) on: a JavaScript error or console error, a request that leaves the
+machine (anything not served from the local build), a local file that is missing,
+an image that did not load, an equation MathJax did not render (or rendered as an
+error), and a static explorer whose sliders do not redraw it. Saves a full-page
+screenshot of every page.
+
+Usage: python scripts/check_book.py _build/html --screenshots _build/screenshots
+Needs Debian's chromium (/usr/bin/chromium) and the Python package playwright.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions",
+]
+
+MATH_CHECK = """
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  const math = Array.from(document.querySelectorAll('.math, .MathJax_Preview'));
+  const unrendered = math.filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container')
+                                      && e.textContent.trim().length > 0);
+  return {n: math.length, unrendered: unrendered.slice(0, 3).map(e => e.textContent.slice(0, 60)),
+          n_unrendered: unrendered.length, errors: document.querySelectorAll('mjx-merror').length,
+          mathjax: !!window.MathJax};
+}
+"""
+
+IMAGE_CHECK = """
+() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)
+"""
+
+EXPLORER_CHECK = """
+() => {
+  const out = [];
+  for (const root of document.querySelectorAll('.lxenu-explorer')) {
+    const canvases = Array.from(root.querySelectorAll('canvas'));
+    const blank = canvases.filter(c => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return false; }
+      return true;
+    }).length;
+    const text = root.querySelector('p').textContent;
+    const slider = root.querySelector('input[type=range]');
+    slider.value = Math.min(+slider.max, +slider.value + 3);
+    slider.dispatchEvent(new Event('input'));
+    const changed = root.querySelector('p').textContent !== text;
+    out.push({blank: blank, changed: changed, text: text});
+  }
+  return out;
+}
+"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+def pages_of(html_dir: Path) -> list[Path]:
+    skip = {"_static", "_sources", "_images", "_sphinx_design_static"}
+    return sorted(p for p in html_dir.rglob("*.html") if not (set(p.relative_to(html_dir).parts) & skip))
+
+
+def check(html_dir: Path, screenshots: Path | None, chromium: str) -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    server, port = serve(html_dir)
+    origin = f"http://127.0.0.1:{port}"
+    if screenshots:
+        screenshots.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            for path in pages_of(html_dir):
+                rel = path.relative_to(html_dir).as_posix()
+                page = context.new_page()
+                issues: list[str] = []
+
+                def route(r, issues=issues):
+                    if r.request.url.startswith(origin) or r.request.url.startswith("data:") or r.request.url.startswith("blob:"):
+                        r.continue_()
+                    else:
+                        issues.append(f"network request to {r.request.url[:100]}")
+                        r.abort()
+
+                page.route("**/*", route)
+                page.on("pageerror", lambda e, issues=issues: issues.append(f"JavaScript error: {e}"))
+                page.on("console", lambda m, issues=issues: issues.append(f"console error: {m.text[:200]}")
+                        if m.type == "error" and "net::ERR_FAILED" not in m.text else None)
+                page.on("response", lambda r, issues=issues: issues.append(f"HTTP {r.status} for {r.url[len(origin):]}")
+                        if r.url.startswith(origin) and r.status >= 400 else None)
+                page.goto(f"{origin}/{rel}", wait_until="load")
+                page.wait_for_load_state("networkidle")
+                math = page.evaluate(MATH_CHECK)
+                if math["n_unrendered"]:
+                    issues.append(f"{math['n_unrendered']} equations not rendered, e.g. {math['unrendered']}")
+                if math["errors"]:
+                    issues.append(f"{math['errors']} MathJax errors")
+                if math["n"] and not math["mathjax"]:
+                    issues.append("page has math but MathJax did not load")
+                broken = page.evaluate(IMAGE_CHECK)
+                if broken:
+                    issues.append(f"images that did not load: {broken[:3]}")
+                for ex in page.evaluate(EXPLORER_CHECK):
+                    if ex["blank"] or not ex["changed"]:
+                        issues.append(f"static explorer not working: {ex}")
+                if screenshots:
+                    page.screenshot(path=str(screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")),
+                                    full_page=True)
+                status = "ok" if not issues else "FAIL"
+                print(f"{status:4s} {rel}  (math {math['n']}, images {page.evaluate('document.images.length')})")
+                for i in issues:
+                    print(f"       {i}")
+                problems += [f"{rel}: {i}" for i in issues]
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return problems
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("html_dir", type=Path)
+    ap.add_argument("--screenshots", type=Path, default=None)
+    ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    args = ap.parse_args(argv)
+    if not (args.html_dir / "index.html").exists():
+        print(f"no index.html in {args.html_dir}: build the book first (make book)", file=sys.stderr)
+        return 2
+    if not Path(args.chromium).exists():
+        print(f"chromium not found at {args.chromium}: apt-get install chromium", file=sys.stderr)
+        return 2
+    problems = check(args.html_dir, args.screenshots, args.chromium)
+    print(f"\n{len(pages_of(args.html_dir))} pages checked, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
