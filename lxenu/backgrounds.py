@@ -50,8 +50,20 @@ PB214_Q_KEV = 1019.0
 PB214_BRANCHES = ((0.0, 0.110), (295.2, 0.402), (351.9, 0.460), (839.0, 0.028))
 
 
+class _BetaEmitter:
+    """Spectra of a nuclide with ``branches`` (BetaBranch) and ``decays_per_tonne_day()``."""
+
+    def spectrum_per_tonne_day_keV(self, E_keV):
+        """dN/dE of deposited energy, events per tonne per day per keV."""
+        return self.decays_per_tonne_day() * sum(b.intensity * b.pdf(E_keV) for b in self.branches)
+
+    def events_per_tonne_day(self, edges_keV) -> np.ndarray:
+        """Events per tonne per day in deposited-energy bins."""
+        return self.decays_per_tonne_day() * sum(b.intensity * b.fraction_in_bins(edges_keV) for b in self.branches)
+
+
 @dataclass(frozen=True)
-class Krypton85:
+class Krypton85(_BetaEmitter):
     """85Kr beta decay, uniform in the liquid.
 
     Parameters
@@ -80,16 +92,9 @@ class Krypton85:
         atoms = XENON_ATOMS_PER_TONNE * self.natkr_ppt * 1e-12 * self.kr85_fraction
         return atoms * np.log(2.0) / (KR85_HALF_LIFE_YR * DAYS_PER_YEAR)
 
-    def spectrum_per_tonne_day_keV(self, E_keV):
-        """dN/dE, events per tonne per day per keV."""
-        return self.decays_per_tonne_day() * sum(b.intensity * b.pdf(E_keV) for b in self.branches)
-
-    def events_per_tonne_day(self, edges_keV) -> np.ndarray:
-        return self.decays_per_tonne_day() * sum(b.intensity * b.fraction_in_bins(edges_keV) for b in self.branches)
-
 
 @dataclass(frozen=True)
-class Radon222:
+class Radon222(_BetaEmitter):
     """222Rn in the liquid, seen through the beta decay of its daughter 214Pb.
 
     In a multi-tonne volume the gammas that follow the 214Pb decays to excited 214Bi
@@ -120,12 +125,6 @@ class Radon222:
 
     def decays_per_tonne_day(self) -> float:
         return self.activity_uBq_per_kg * 1e-6 * 1e3 * SECONDS_PER_DAY
-
-    def spectrum_per_tonne_day_keV(self, E_keV):
-        return self.decays_per_tonne_day() * sum(b.intensity * b.pdf(E_keV) for b in self.branches)
-
-    def events_per_tonne_day(self, edges_keV) -> np.ndarray:
-        return self.decays_per_tonne_day() * sum(b.intensity * b.fraction_in_bins(edges_keV) for b in self.branches)
 
 
 @dataclass(frozen=True)

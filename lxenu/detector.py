@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .constants import AVOGADRO
-from .validation import check_non_negative, check_positive
+from .validation import check_positive
 
 #: Standard atomic weight of xenon, g/mol (IUPAC 2013: 131.293).
 XENON_MOLAR_MASS_G = 131.293

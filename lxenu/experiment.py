@@ -52,11 +52,11 @@ class Experiment:
             object.__setattr__(self, "backgrounds", dataclasses.replace(self.backgrounds, solar=consistent))
 
     @classmethod
-    def paper(cls) -> "Experiment":
+    def paper(cls) -> Experiment:
         """The benchmark of Coloma, Huber & Link (2014)."""
         return cls()
 
-    def replace(self, **changes) -> "Experiment":
+    def replace(self, **changes) -> Experiment:
         """A copy with some fields replaced (dataclasses.replace)."""
         return dataclasses.replace(self, **changes)
 
@@ -71,7 +71,7 @@ class Experiment:
         density_g_cm3: float | None = None,
         background_scale: float | None = None,
         four_lines: bool | None = None,
-    ) -> "Experiment":
+    ) -> Experiment:
         """A copy with the command-line options applied (``None`` keeps the current value)."""
         exp = self
         if source_mci is not None:

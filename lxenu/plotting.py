@@ -26,6 +26,19 @@ COLORS = {
 }
 
 
+def latex_sci(x: float, digits: int = 2) -> str:
+    """A number as LaTeX scientific notation, e.g. 1e-11 -> '10^{-11}', 4.9e-12 -> '4.9\\times10^{-12}'."""
+    if x == 0:
+        return "0"
+    exponent = int(np.floor(np.log10(abs(x))))
+    mantissa = round(x / 10**exponent, digits - 1)
+    if mantissa == 10:
+        mantissa, exponent = 1.0, exponent + 1
+    if mantissa == 1:
+        return f"10^{{{exponent}}}"
+    return f"{mantissa:g}\\times10^{{{exponent}}}"
+
+
 def use_style():
     """The book's matplotlib style."""
     mpl.rcParams.update({
@@ -71,7 +84,7 @@ def cross_sections(E_keV: float = 750.0, mus=(0.0, 1e-11, 5e-12), ax=None, sin2_
     T = np.geomspace(0.1, float(t_max_keV(E_keV)) * 0.999, 600)
     styles = ["-", "--", ":", "-."]
     for i, mu in enumerate(mus):
-        label = "Standard Model" if mu == 0 else rf"$\mu_\nu = {mu / 1e-12:g}\times10^{{-12}}\,\mu_B$"
+        label = "Standard Model" if mu == 0 else rf"$\mu_\nu = {latex_sci(mu)}\,\mu_B$"
         ax.loglog(T, dsigma_dT(T, E_keV, mu, sin2_theta_w=s2w), styles[i % 4],
                   color=COLORS["signal"] if mu == 0 else COLORS["magnetic"], label=label)
     ax.set_xlabel("electron recoil energy $T$ [keV]")
@@ -115,7 +128,7 @@ def events_per_5keV(experiment, mu_nu_muB: float = 1e-11, ax=None, t_max_keV: fl
     parts = {k: R @ v for k, v in experiment.background_true_events(true_edges).items()}
     total = sum(parts.values())
     ax.plot(centres, with_mu, "^", ms=4, color=COLORS["magnetic"],
-            label=rf"signal, $\mu_\nu = {mu_nu_muB / 1e-12:g}\times10^{{-12}}\,\mu_B$")
+            label=rf"signal, $\mu_\nu = {latex_sci(mu_nu_muB)}\,\mu_B$")
     ax.plot(centres, sm, "o", ms=3.5, color=COLORS["signal"], label=r"signal, $\mu_\nu = 0$")
     ax.plot(centres, total, "s", ms=3.5, color=COLORS["background"], label="total background")
     if components:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .beta_decay import fermi_function
 from .constants import (
     AVOGADRO,
     ELECTRON_MASS_KEV,
@@ -42,7 +43,6 @@ from .constants import (
     SECONDS_PER_DAY,
 )
 from .cross_section import SIN2_THETA_W_DEFAULT, t_max_keV, weak_sigma_between
-from .beta_decay import fermi_function
 from .validation import check_non_negative, check_range
 
 #: NuFIT 5.2 (2022), normal ordering, with SK atmospheric data: sin^2 theta12, sin^2 theta13, dm2_21 (eV^2).

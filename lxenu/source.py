@@ -115,7 +115,7 @@ class Cr51Source:
             raise ValueError(f"the line branchings must sum to at most 1; got {total:g}")
 
     @classmethod
-    def four_lines(cls, **kwargs) -> "Cr51Source":
+    def four_lines(cls, **kwargs) -> Cr51Source:
         """The source with the four measured lines instead of the paper's two."""
         return cls(lines=CR51_FOUR_LINES, **kwargs)
 

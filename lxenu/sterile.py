@@ -97,7 +97,7 @@ class SterileFit:
 
     @classmethod
     def for_experiment(cls, experiment=None, threshold_keV: float = 5.0, max_keV: float | None = None,
-                       **kwargs) -> "SterileFit":
+                       **kwargs) -> SterileFit:
         """The paper's liquid-xenon analysis for an :class:`~lxenu.experiment.Experiment`.
 
         The energy window is [threshold, max] in reconstructed energy, ``max`` defaulting
@@ -191,11 +191,13 @@ class SterileFit:
         dm2 = np.atleast_1d(np.asarray(dm2_values, dtype=float))
         check_positive("dm2_values", dm2, "eV^2")
         out = np.full(dm2.shape, np.nan)
+        def excess(s, m):
+            return float(self.chi2(s, m)) - self.delta_chi2
+
         for idx, m in np.ndenumerate(dm2):
-            f = lambda s: float(self.chi2(s, m)) - self.delta_chi2  # noqa: E731
-            if f(1.0) <= 0:
+            if excess(1.0, m) <= 0:
                 continue
-            out[idx] = brentq(f, 0.0, 1.0, xtol=1e-7, rtol=1e-7)
+            out[idx] = brentq(excess, 0.0, 1.0, args=(m,), xtol=1e-7, rtol=1e-7)
         return out
 
     def contour_from_grid(self, sin2_2theta_values, dm2_values, chi2=None) -> np.ndarray:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 
@@ -75,6 +73,3 @@ def check_edges(name: str, edges) -> np.ndarray:
         raise ValueError(f"{name} must be strictly increasing")
     return e
 
-
-def is_close(a: float, b: float, rel: float = 1e-12) -> bool:
-    return math.isclose(a, b, rel_tol=rel, abs_tol=0.0)

@@ -27,13 +27,15 @@ class MagneticMomentExplorer:
     def __init__(self, fit: MagneticMomentFit | None = None, display_max_keV: float = 60.0):
         self.fit = MagneticMomentFit(convention="one_sided") if fit is None else fit
         self.display_max_keV = display_max_keV
-        edges, S, M, B = self.fit.spectra(self.fit.bin_keV)
-        n = int(round(DISPLAY_BIN_KEV / self.fit.bin_keV))
-        k = int(round(display_max_keV / DISPLAY_BIN_KEV))
+        _, S, M, B = self.fit.spectra(self.fit.bin_keV)
+        n = round(DISPLAY_BIN_KEV / self.fit.bin_keV)
+        k = round(display_max_keV / DISPLAY_BIN_KEV)
         self._display_edges = np.arange(0, k + 1) * DISPLAY_BIN_KEV
         # rebin the analysis bins (which start one grid step above zero) into 1 keV display bins
-        pad = lambda x: np.concatenate([[0.0], x])[: n * k].reshape(k, n).sum(axis=1)  # noqa: E731
-        self._S, self._M, self._B = pad(S), pad(M), pad(B)
+        def rebin(x):
+            return np.concatenate([[0.0], x])[: n * k].reshape(k, n).sum(axis=1)
+
+        self._S, self._M, self._B = rebin(S), rebin(M), rebin(B)
 
     def compute(self, threshold_keV: float = 2.0, source_mci: float = 5.0, days: float = 100.0,
                 deployments: int = 1, mu_show_muB: float = 1e-11) -> dict:
@@ -41,7 +43,7 @@ class MagneticMomentExplorer:
         check_range("threshold_keV", threshold_keV, 0.1, self.fit.max_keV, high_inclusive=False, unit="keV")
         sig, bkg = self.fit.scales_for(source_mci, days, deployments)
         limit = self.fit.limit(threshold_keV, sig, bkg)
-        edges, S, M, B = self.fit.spectra(threshold_keV)
+        _, S, _, B = self.fit.spectra(threshold_keV)
         x = (mu_show_muB / 1e-12) ** 2
         return {
             "limit_muB": limit,

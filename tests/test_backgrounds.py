@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from lxenu.backgrounds import BackgroundModel, Krypton85, Radon222, Xenon136DoubleBeta, XENON_ATOMS_PER_TONNE
+from lxenu.backgrounds import XENON_ATOMS_PER_TONNE, BackgroundModel, Krypton85, Radon222, Xenon136DoubleBeta
 from lxenu.beta_decay import BetaBranch, fermi_function
 from lxenu.double_beta import XE136_Q_KEV, summed_energy_fraction, summed_energy_pdf
 from lxenu.solar import SolarNeutrinos, survival_probability

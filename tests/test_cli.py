@@ -64,6 +64,10 @@ def test_days_option(capsys, base):
     got = summary_json(capsys, "--days", "50")
     assert got["background_events_window"] == pytest.approx(0.5 * base["background_events_window"], rel=1e-9)
     assert 0.5 * base["signal_events"] < got["signal_events"] < base["signal_events"]
+    # half the run loses 28 % of the signal but half the background: the bound weakens slightly
+    assert got["mu_limit"] > base["mu_limit"]
+    # a source that lives 40 days gains little after 100: 300 days is worse again (background)
+    assert summary_json(capsys, "--days", "300")["mu_limit"] > base["mu_limit"]
 
 
 def test_threshold_option(capsys, base):

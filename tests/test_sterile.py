@@ -4,8 +4,8 @@ from scipy import integrate, optimize
 
 from lxenu.distance_response import build_distance_response
 from lxenu.experiment import Experiment
-from lxenu.sterile import SterileFit, bin_averaged_sin2, first_minimum_cm, survival_probability
 from lxenu.statistics import profiled_gaussian_chi2
+from lxenu.sterile import SterileFit, bin_averaged_sin2, first_minimum_cm, survival_probability
 
 
 @pytest.fixture(scope="module")
