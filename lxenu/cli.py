@@ -36,10 +36,10 @@ def _experiment_options(p: argparse.ArgumentParser):
 
 
 def _experiment(args):
-    from .summary import build_experiment
+    from .experiment import Experiment
 
-    return build_experiment(source_mci=args.source_mci, days=args.days, deployments=args.deployments,
-                            gap_m=args.gap_m, xe136_depletion=args.xe136_depletion)
+    return Experiment().with_options(source_mci=args.source_mci, days=args.days, deployments=args.deployments,
+                                     gap_m=args.gap_m, xe136_depletion=args.xe136_depletion)
 
 
 def _clean(x):

@@ -16,7 +16,7 @@ import numpy as np
 from .backgrounds import BackgroundModel
 from .cross_section import SIN2_THETA_W_DEFAULT
 from .detector import CylindricalDetector
-from .response import EnergyResolution, window_efficiency
+from .response import EnergyResolution, smeared_window_counts
 from .signal import SignalPrediction, fine_true_edges_keV
 from .source import Cr51Source, RunPlan
 from .validation import check_range
@@ -130,6 +130,5 @@ class Experiment:
             return {k: float(v[0]) for k, v in self.background_true_events(np.array([low_keV, high_keV])).items()}
         top = high_keV + 10.0 * float(self.resolution.sigma_keV(high_keV)) + 1.0
         edges = fine_true_edges_keV(top)
-        centres = 0.5 * (edges[1:] + edges[:-1])
-        eff = window_efficiency(centres, low_keV, high_keV, self.resolution)
-        return {k: float(eff @ v) for k, v in self.background_true_events(edges).items()}
+        return {k: float(smeared_window_counts(edges, v, low_keV, high_keV, self.resolution))
+                for k, v in self.background_true_events(edges).items()}

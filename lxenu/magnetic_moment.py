@@ -21,6 +21,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
+from .response import cumulative_response
 from .signal import fine_true_edges_keV
 from .statistics import delta_chi2_threshold, poisson_chi2
 from .validation import check_integer, check_non_negative, check_positive, check_range
@@ -81,19 +82,16 @@ class MagneticMomentFit:
     def _cumulative(self):
         """For each grid edge e_k, sum_j P(reco < e_k | T_j) X_j for X = SM, magnetic, background."""
         centres, sm, mag, bkg = self._true
-        sigma = self.experiment.resolution.sigma_keV(centres)
         X = np.vstack([sm, mag, bkg])  # (3, n_true)
         out = np.empty((self.grid_edges_keV.size, 3))
         for start in range(0, self.grid_edges_keV.size, 256):
-            e = self.grid_edges_keV[start:start + 256, None]
-            P = _cdf(e, centres[None, :], sigma[None, :])
+            P = cumulative_response(self.grid_edges_keV[start:start + 256], centres, self.experiment.resolution)
             out[start:start + 256] = P @ X.T
         return out
 
     def _partial_cumulative(self, threshold_keV: float):
         centres, sm, mag, bkg = self._true
-        sigma = self.experiment.resolution.sigma_keV(centres)
-        P = _cdf(np.array([[threshold_keV]]), centres[None, :], sigma[None, :])[0]
+        P = cumulative_response([threshold_keV], centres, self.experiment.resolution)[0]
         return np.array([P @ sm, P @ mag, P @ bkg])
 
     def spectra(self, threshold_keV: float = 2.0):
@@ -187,12 +185,6 @@ class MagneticMomentFit:
         lim = self.pseudo_experiment_limits(n, threshold_keV, seed, **scales)
         q = {"-2sigma": ndtr(-2.0), "-1sigma": ndtr(-1.0), "median": 0.5, "+1sigma": ndtr(1.0), "+2sigma": ndtr(2.0)}
         return {k: float(np.quantile(lim, p)) for k, p in q.items()}
-
-
-def _cdf(edges, T, sigma):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (edges - T) / sigma
-    return np.where(sigma > 0, ndtr(np.where(sigma > 0, z, 0.0)), (edges > T).astype(float))
 
 
 def _asimov_limit(S, M, B, target):

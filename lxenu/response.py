@@ -91,3 +91,10 @@ def window_efficiency(T_keV, low_keV: float, high_keV: float, resolution: Energy
     T = np.asarray(T_keV, dtype=float)
     cdf = _cdf_below(np.array([low_keV, high_keV]), T.ravel(), resolution.sigma_keV(T.ravel()))
     return (cdf[1] - cdf[0]).reshape(T.shape)
+
+
+def smeared_window_counts(true_edges_keV, events, low_keV: float, high_keV: float, resolution: EnergyResolution):
+    """Events reconstructed in [low, high) from events in true-energy bins (last axis of ``events``)."""
+    edges = np.asarray(true_edges_keV, dtype=float)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    return np.asarray(events, dtype=float) @ window_efficiency(centres, low_keV, high_keV, resolution)

@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from .cross_section import magnetic_sigma_between, t_max_keV, weak_sigma_between
-from .response import energy_response_matrix, window_efficiency
+from .response import energy_response_matrix, smeared_window_counts
 from .validation import check_edges, check_non_negative, check_positive
 
 #: Lowest true recoil energy followed when smearing, keV. Events below it are
@@ -145,6 +145,5 @@ class SignalPrediction:
             lo = max(low_keV, 0.0)
             return float(self.true_events(np.array([lo, max(high_keV, lo)]), mu_nu_muB).sum())
         edges = self._fine_edges
-        centres = 0.5 * (edges[1:] + edges[:-1])
-        eff = window_efficiency(centres, low_keV, high_keV, self.experiment.resolution)
-        return float(eff @ self.true_events(edges, mu_nu_muB))
+        return float(smeared_window_counts(edges, self.true_events(edges, mu_nu_muB), low_keV, high_keV,
+                                           self.experiment.resolution))

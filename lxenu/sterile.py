@@ -222,13 +222,10 @@ class SterileFit:
 
 def events_per_flux_in_window(experiment, low_keV: float, high_keV: float) -> np.ndarray:
     """For each source line, events per unit flux integral (cm^-1) in a reco-energy window."""
-    sig = experiment.signal
-    flux = experiment.detector.flux_integral_cm
-    from .response import window_efficiency
+    from .response import smeared_window_counts
     from .signal import fine_true_edges_keV
 
+    sig = experiment.signal
     edges = fine_true_edges_keV(sig.max_recoil_keV)
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    eff = window_efficiency(centres, low_keV, high_keV, experiment.resolution)
-    per_line = sig.true_events_per_line(edges) @ eff
-    return per_line / flux
+    per_line = smeared_window_counts(edges, sig.true_events_per_line(edges), low_keV, high_keV, experiment.resolution)
+    return per_line / experiment.detector.flux_integral_cm

@@ -7,6 +7,8 @@ they are quoted.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .magnetic_moment import MagneticMomentFit
 from .sterile import events_per_flux_in_window
 from .validation import check_range
@@ -43,15 +45,6 @@ STERILE_THRESHOLD_KEV = 5.0
 MM_WINDOW_MAX_KEV = 140.0
 
 
-def build_experiment(source_mci=None, days=None, deployments=None, gap_m=None, xe136_depletion=None, base=None):
-    """The paper's experiment with the command-line options applied."""
-    from .experiment import Experiment
-
-    exp = Experiment() if base is None else base
-    return exp.with_options(source_mci=source_mci, days=days, deployments=deployments, gap_m=gap_m,
-                            xe136_depletion=xe136_depletion)
-
-
 def compute_summary(experiment=None, threshold_keV: float = 2.0, convention: str = "one_sided") -> dict:
     """Every headline number for an experiment (the paper's by default)."""
     from .experiment import Experiment
@@ -85,12 +78,26 @@ def comparison_rows(summary: dict) -> list[tuple[str, float | None, float | None
     return rows
 
 
+def format_value(x) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, (bool, np.bool_)):
+        return "yes" if x else "no"
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e5):
+        return f"{x:.3g}"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
 def format_table(summary: dict) -> str:
     """A readable table of the summary next to the paper."""
     lines = [f"{'quantity':28s} {'paper':>12s} {'lxenu':>12s} {'ratio':>7s}", "-" * 62]
     for key, paper, ours, ratio in comparison_rows(summary):
-        p = "-" if paper is None else f"{paper:.4g}"
-        o = "-" if ours is None else f"{ours:.4g}"
+        p, o = format_value(paper), format_value(ours)
         r = "-" if ratio is None else f"{ratio:.3f}"
         lines.append(f"{key:28s} {p:>12s} {o:>12s} {r:>7s}")
     return "\n".join(lines)
