@@ -76,6 +76,33 @@ def serve(directory: Path):
     return server, server.server_address[1]
 
 
+def _watch(page, origin: str) -> list[str]:
+    """Block every request that leaves the local server and collect the page's problems."""
+    issues: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith((origin, "data:", "blob:")):
+            r.continue_()
+        else:
+            issues.append(f"network request to {url[:100]}")
+            r.abort()
+
+    def on_console(m):
+        if m.type == "error" and "net::ERR_FAILED" not in m.text:
+            issues.append(f"console error: {m.text[:200]}")
+
+    def on_response(r):
+        if r.url.startswith(origin) and r.status >= 400:
+            issues.append(f"HTTP {r.status} for {r.url[len(origin):]}")
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: issues.append(f"JavaScript error: {e}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
+    return issues
+
+
 def pages_of(html_dir: Path) -> list[Path]:
     skip = {"_static", "_sources", "_images", "_sphinx_design_static"}
     return sorted(p for p in html_dir.rglob("*.html") if not (set(p.relative_to(html_dir).parts) & skip))
@@ -96,21 +123,7 @@ def check(html_dir: Path, screenshots: Path | None, chromium: str) -> list[str]:
             for path in pages_of(html_dir):
                 rel = path.relative_to(html_dir).as_posix()
                 page = context.new_page()
-                issues: list[str] = []
-
-                def route(r, issues=issues):
-                    if r.request.url.startswith(origin) or r.request.url.startswith("data:") or r.request.url.startswith("blob:"):
-                        r.continue_()
-                    else:
-                        issues.append(f"network request to {r.request.url[:100]}")
-                        r.abort()
-
-                page.route("**/*", route)
-                page.on("pageerror", lambda e, issues=issues: issues.append(f"JavaScript error: {e}"))
-                page.on("console", lambda m, issues=issues: issues.append(f"console error: {m.text[:200]}")
-                        if m.type == "error" and "net::ERR_FAILED" not in m.text else None)
-                page.on("response", lambda r, issues=issues: issues.append(f"HTTP {r.status} for {r.url[len(origin):]}")
-                        if r.url.startswith(origin) and r.status >= 400 else None)
+                issues = _watch(page, origin)
                 page.goto(f"{origin}/{rel}", wait_until="load")
                 page.wait_for_load_state("networkidle")
                 math = page.evaluate(MATH_CHECK)
