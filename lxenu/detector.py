@@ -34,8 +34,6 @@ XENON_Z = 54
 #: Default liquid-xenon density, g/cm^3. 2.9 g/cm^3 (LXe near 175 K, as in LZ) turns the
 #: paper's 1.38 m x 1.38 m cylinder into 5.99 t, the paper's "~6 tons".
 LXE_DENSITY_G_CM3 = 2.9
-#: Density at the normal boiling point (165 K), g/cm^3, often quoted for LXe.
-LXE_DENSITY_BOILING_G_CM3 = 2.94
 
 
 @dataclass(frozen=True)

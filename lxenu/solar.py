@@ -188,6 +188,3 @@ class SolarNeutrinos:
         E, _ = self._energy_nodes(component)
         hi = float(t_max_keV(E.max())) if T_max_keV is None else T_max_keV
         return float(self.component_events_per_tonne_day(component, np.array([T_min_keV, hi]))[0])
-
-    def max_recoil_keV(self) -> float:
-        return max(float(t_max_keV(self._energy_nodes(c)[0].max())) for c in self.components) if self.components else 0.0

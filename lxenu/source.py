@@ -56,9 +56,6 @@ CR51_MEAN_LIFE_DAYS_PAPER = 39.96
 #: Evaluated half-life 27.704 d (ENSDF, Nucl. Data Sheets 107 (2006) 2715); tau = T1/2 / ln 2.
 CR51_HALF_LIFE_DAYS = 27.704
 
-#: Fraction of decays with the 320 keV gamma (ENSDF): the gamma the tungsten shield absorbs.
-CR51_GAMMA_320_FRACTION = 0.0991
-
 
 @dataclass(frozen=True)
 class CylindricalSourceShape:
