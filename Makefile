@@ -42,7 +42,7 @@ nbval: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=600 $(NOTEBOOKS)
+	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
