@@ -92,12 +92,12 @@ def cmd_scan(args) -> int:
 
 
 def cmd_scorecard(args) -> int:
-    from .scorecard import format_value, scorecard_markdown, scorecard_rows
+    from .scorecard import scorecard_markdown, scorecard_rows
 
     rows = scorecard_rows()
     if args.json:
         print(json.dumps([{"quantity": r.quantity, "section": r.section, "paper": r.paper,
-                           "ours": format_value(r.ours) if isinstance(r.ours, str) else _clean(r.ours),
+                           "ours": _clean(r.ours),
                            "ratio": r.ratio, "within": r.within, "kind": r.kind} for r in rows], default=str))
     else:
         print(scorecard_markdown(rows))

@@ -191,6 +191,7 @@ class SterileFit:
         dm2 = np.atleast_1d(np.asarray(dm2_values, dtype=float))
         check_positive("dm2_values", dm2, "eV^2")
         out = np.full(dm2.shape, np.nan)
+
         def excess(s, m):
             return float(self.chi2(s, m)) - self.delta_chi2
 
