@@ -27,6 +27,7 @@ from .double_beta import (
     XE136_HALF_LIFE_YR,
     XE136_NATURAL_ABUNDANCE,
     XE136_Q_KEV,
+    SPECTRUM_MODELS,
     summed_energy_fraction,
     summed_energy_pdf,
 )
@@ -138,7 +139,7 @@ class Xenon136DoubleBeta:
     half_life_yr:
         2nu-beta-beta half-life, years.
     spectrum_model:
-        "fermi" (default) or "primakoff_rosen", see :mod:`lxenu.double_beta`.
+        "fermi" (default), "fermi_l0_screened" or "primakoff_rosen", see :mod:`lxenu.double_beta`.
     """
 
     depletion: float = 0.0
@@ -150,8 +151,8 @@ class Xenon136DoubleBeta:
         check_range("depletion", self.depletion, 0.0, 1.0)
         check_positive("half_life_yr", self.half_life_yr, "yr")
         check_range("natural_abundance", self.natural_abundance, 0.0, 1.0)
-        if self.spectrum_model not in ("fermi", "primakoff_rosen"):
-            raise ValueError(f"spectrum_model must be 'fermi' or 'primakoff_rosen'; got {self.spectrum_model!r}")
+        if self.spectrum_model not in SPECTRUM_MODELS:
+            raise ValueError(f"spectrum_model must be one of {SPECTRUM_MODELS}; got {self.spectrum_model!r}")
 
     def decays_per_tonne_day(self) -> float:
         atoms = XENON_ATOMS_PER_TONNE * self.natural_abundance * (1.0 - self.depletion)

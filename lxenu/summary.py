@@ -45,14 +45,24 @@ STERILE_THRESHOLD_KEV = 5.0
 MM_WINDOW_MAX_KEV = 140.0
 
 
-def compute_summary(experiment=None, threshold_keV: float = 2.0, convention: str = "one_sided") -> dict:
-    """Every headline number for an experiment (the paper's by default)."""
+def compute_summary(experiment=None, threshold_keV: float = 2.0, convention: str = "one_sided",
+                    fit: MagneticMomentFit | None = None) -> dict:
+    """Every headline number for an experiment (the paper's by default).
+
+    ``fit`` may pass in a :class:`MagneticMomentFit` of the same experiment and window
+    (2-140 keV) that the caller already has, to avoid building a second one.
+    """
     from .experiment import Experiment
 
     exp = Experiment() if experiment is None else experiment
     check_range("threshold_keV", threshold_keV, 0.1, MM_WINDOW_MAX_KEV, high_inclusive=False, unit="keV")
     sig = exp.signal
-    fit = MagneticMomentFit(exp, max_keV=MM_WINDOW_MAX_KEV, convention=convention)
+    if fit is None:
+        fit = MagneticMomentFit(exp, max_keV=MM_WINDOW_MAX_KEV, convention=convention)
+    elif (fit.experiment is not exp or fit.max_keV != MM_WINDOW_MAX_KEV or fit.convention != convention
+          or fit.confidence_level != 0.95):
+        raise ValueError(f"fit must be a 95 % CL MagneticMomentFit of this experiment with "
+                         f"max_keV={MM_WINDOW_MAX_KEV} and convention={convention!r}")
     tmax = sig.max_recoil_keV
     sterile_bkg = exp.background_events_in_window(STERILE_THRESHOLD_KEV, tmax)
     sterile_sig = float(events_per_flux_in_window(exp, STERILE_THRESHOLD_KEV, tmax).sum() * exp.detector.flux_integral_cm)

@@ -117,3 +117,16 @@ def test_scan_json(capsys):
     assert code == 0
     got = json.loads(out)
     assert got["mu_limit"][0] < got["mu_limit"][1]
+
+
+def test_summary_reuses_a_matching_fit_and_rejects_another(base):
+    from lxenu.experiment import Experiment
+    from lxenu.magnetic_moment import MagneticMomentFit
+
+    exp = Experiment()
+    fit = MagneticMomentFit(exp, max_keV=140.0, convention="one_sided")
+    assert compute_summary(exp, fit=fit)["mu_limit"] == pytest.approx(base["mu_limit"], rel=1e-12)
+    with pytest.raises(ValueError, match="fit"):
+        compute_summary(exp, fit=MagneticMomentFit(exp, max_keV=140.0, convention="two_sided"))
+    with pytest.raises(ValueError, match="fit"):
+        compute_summary(Experiment(), fit=fit)
