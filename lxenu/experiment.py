@@ -31,7 +31,8 @@ class Experiment:
     source, detector, run, resolution, backgrounds:
         The parts of the set-up (see their classes).
     sin2_theta_w:
-        Weak mixing angle used in every nu-e cross section.
+        Weak mixing angle used in every nu-e cross section (signal and solar background:
+        the solar component of ``backgrounds`` is given this value and ``atomic_binding``).
     atomic_binding:
         Use the xenon stepping approximation for the signal (and solar) cross sections.
     """

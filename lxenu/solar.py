@@ -124,6 +124,10 @@ class SolarNeutrinos:
         Weak mixing angle of the nu-e cross sections.
     atomic_binding:
         Apply the xenon stepping factor to the recoil spectrum.
+
+        Inside an :class:`lxenu.experiment.Experiment` these two follow the experiment's
+        own ``sin2_theta_w`` and ``atomic_binding``, so that signal and solar background
+        always share one cross section.
     oscillations:
         ``False`` sets P_ee = 1 (all neutrinos arrive as nu_e), for comparison.
     """
