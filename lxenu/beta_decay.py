@@ -102,6 +102,7 @@ def screened_electron_factor(Z_daughter: int, T_keV, A: int, screening_Z: int):
     at its p -> 0 limit, which is finite for an attractive Coulomb field.
     """
     T = np.asarray(T_keV, dtype=float)
+    check_range("screening_Z", screening_Z, 0, 118)
     V0_keV = ROSE_SCREENING_N * FINE_STRUCTURE**2 * screening_Z ** (4.0 / 3.0) * ELECTRON_MASS_KEV
     T_screened = np.maximum(T - V0_keV, 1e-3)
     W = 1.0 + T_screened / ELECTRON_MASS_KEV

@@ -158,6 +158,10 @@ class SolarNeutrinos:
 
     def _per_electron_rate_between(self, component, T1, T2):
         """Events per electron per second in recoil bins [T1, T2)."""
+        return self._per_electron_rate_by_node(component, T1, T2).sum(axis=0)
+
+    def _per_electron_rate_by_node(self, component, T1, T2):
+        """Events per electron per second in recoil bins [T1, T2), for each neutrino-energy node."""
         E, w = self._energy_nodes(component)
         pee = survival_probability(E, PRODUCTION_DENSITY_NA_CM3[component]) if self.oscillations else np.ones_like(E)
         Tlo = np.asarray(T1, dtype=float)[None, :]
@@ -167,7 +171,7 @@ class SolarNeutrinos:
         sig_mu = weak_sigma_between(Tlo, Thi, Ec, "mu", self.sin2_theta_w, self.atomic_binding)
         per_E = pee[:, None] * sig_e + (1.0 - pee[:, None]) * sig_mu
         flux = SOLAR_FLUX_CM2_S[component] * self.flux_scale
-        return flux * (w[:, None] * per_E).sum(axis=0)
+        return flux * w[:, None] * per_E
 
     @staticmethod
     def electrons_per_tonne(molar_mass_g=131.293, Z=54) -> float:
@@ -186,6 +190,21 @@ class SolarNeutrinos:
         for c in self.components:
             total += self.component_events_per_tonne_day(c, edges)
         return total
+
+    def line_rate_per_tonne_day(self, component: str, line_keV: float) -> float:
+        """Recoil rate (all recoil energies) of one neutrino line of a component, events per tonne per day.
+
+        For comparison with measurements of a single line, such as Borexino's 862 keV 7Be rate.
+        """
+        if component not in _LINES:
+            raise ValueError(f"component must have neutrino lines, one of {tuple(_LINES)}; got {component!r}")
+        E, _ = self._energy_nodes(component)
+        match = np.flatnonzero(np.isclose(E, line_keV, atol=0.5))
+        if match.size != 1:
+            raise ValueError(f"line_keV must be one of the {component} lines {tuple(E)} keV; got {line_keV}")
+        top = np.array([float(t_max_keV(E[match[0]]))])
+        rate = self._per_electron_rate_by_node(component, np.zeros(1), top)[match[0], 0]
+        return float(rate * self.electrons_per_tonne() * SECONDS_PER_DAY)
 
     def rate_per_tonne_day(self, component: str, T_min_keV: float = 0.0, T_max_keV: float | None = None) -> float:
         """Total recoil rate of one component, events per tonne per day (all energies by default)."""

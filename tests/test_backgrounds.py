@@ -180,16 +180,14 @@ def test_bad_background_input(factory, name):
 def test_be7_line_rate_matches_borexino_scaled_to_xenon():
     # Borexino (Nature 562 (2018) 505): 48.3 counts / (day 100 t) of the 862 keV line in a
     # scintillator with 3.307e31 electrons per 100 t; nu-e scattering counts electrons only.
-    from lxenu.cross_section import t_max_keV, weak_sigma_between
-    from lxenu.solar import PRODUCTION_DENSITY_NA_CM3, SOLAR_FLUX_CM2_S
-
-    E = 861.8
-    pee = survival_probability(E, PRODUCTION_DENSITY_NA_CM3["7Be"])
-    top = float(t_max_keV(E))
-    sigma = pee * weak_sigma_between(0.0, top, E, "e") + (1 - pee) * weak_sigma_between(0.0, top, E, "mu")
-    n_e = SolarNeutrinos.electrons_per_tonne()
-    ours = SOLAR_FLUX_CM2_S["7Be"] * 0.897 * float(sigma) * n_e * 86400
-    borexino = 0.483 * n_e / 3.307e29
-    assert ours == pytest.approx(borexino, rel=0.05)
-    # and the line dominates the 7Be total
-    assert 0.9 < ours / SolarNeutrinos().rate_per_tonne_day("7Be") < 1.0
+    solar = SolarNeutrinos()
+    line = solar.line_rate_per_tonne_day("7Be", 861.8)
+    assert line == pytest.approx(0.483 * solar.electrons_per_tonne() / 3.307e29, rel=0.05)
+    # the two lines add up to the 7Be total, the 862 keV one dominating
+    other = solar.line_rate_per_tonne_day("7Be", 384.3)
+    assert line + other == pytest.approx(solar.rate_per_tonne_day("7Be"), rel=1e-9)
+    assert line > 10 * other
+    with pytest.raises(ValueError, match="line_keV"):
+        solar.line_rate_per_tonne_day("7Be", 750.0)
+    with pytest.raises(ValueError, match="component"):
+        solar.line_rate_per_tonne_day("pp", 300.0)
