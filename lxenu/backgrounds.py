@@ -15,7 +15,9 @@ Components (the paper, sect. 2, after Baudis et al., JCAP 01 (2014) 044):
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 from functools import cached_property
 
 import numpy as np
@@ -32,6 +34,7 @@ from .double_beta import (
     summed_energy_pdf,
 )
 from .solar import SolarNeutrinos
+from .target import Target
 from .validation import check_edges, check_non_negative, check_positive, check_range
 
 XENON_ATOMS_PER_TONNE = 1e6 * AVOGADRO / XENON_MOLAR_MASS_G
@@ -166,38 +169,106 @@ class Xenon136DoubleBeta:
         return self.decays_per_tonne_day() * summed_energy_fraction(e[:-1], e[1:], XE136_Q_KEV, self.spectrum_model)
 
 
-@dataclass(frozen=True)
-class BackgroundModel:
-    """All backgrounds, each a component with ``events_per_tonne_day(edges_keV)``.
+@runtime_checkable
+class BackgroundComponent(Protocol):
+    """What a background component provides (the plug-in point for new backgrounds).
 
-    ``scale`` multiplies every component (for "what if the background were N times
-    lower" studies) without changing their shapes.
+    Contract: a frozen dataclass, uniform in the target and constant in time, whose
+    ``events_per_tonne_day(edges_keV)`` gives events per tonne of target per day in bins
+    of deposited energy (exact bin integrals; edges increasing, keV). It may also give
+    ``events_per_tonne_day_by_part(edges_keV)``, a dict of labelled parts that sum to the
+    total (the solar fluxes), and ``needs_isotope``, an isotope the target must list.
     """
 
-    solar: SolarNeutrinos = field(default_factory=SolarNeutrinos)
-    kr85: Krypton85 = field(default_factory=Krypton85)
-    rn222: Radon222 = field(default_factory=Radon222)
-    xe136: Xenon136DoubleBeta = field(default_factory=Xenon136DoubleBeta)
+    def events_per_tonne_day(self, edges_keV) -> np.ndarray: ...
+
+
+#: Component classes by the table name used in experiment files (``[backgrounds.<key>]``),
+#: and the label of each in tables and plots.
+COMPONENT_TYPES = {"solar": SolarNeutrinos, "kr85": Krypton85, "rn222": Radon222, "xe136": Xenon136DoubleBeta}
+COMPONENT_LABELS = {"solar": "solar", "kr85": "85Kr", "rn222": "222Rn", "xe136": "136Xe"}
+#: Isotopes of the target that a component needs.
+COMPONENT_ISOTOPES = {"xe136": "136Xe"}
+
+
+def _default_components():
+    return tuple((key, cls()) for key, cls in COMPONENT_TYPES.items())
+
+
+@dataclass(frozen=True)
+class BackgroundModel:
+    """The background components of an experiment, each with the same interface.
+
+    Parameters
+    ----------
+    components:
+        ``(key, component)`` pairs, keys from :data:`COMPONENT_TYPES` (the paper's four by
+        default: solar pp + 7Be, 85Kr, 222Rn and 136Xe). Each component follows
+        :class:`BackgroundComponent`.
+    scale:
+        Multiplies every component (for "what if the background were N times lower"
+        studies) without changing their shapes.
+
+    Components are also reachable by key as attributes (``model.xe136``).
+    """
+
+    components: tuple = field(default_factory=_default_components)
     scale: float = 1.0
 
     def __post_init__(self):
         check_non_negative("scale", self.scale)
+        if not isinstance(self.components, tuple):
+            raise ValueError(f"components must be a tuple of (key, component) pairs; got {self.components!r}")
+        keys = [key for key, _ in self.components]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"components must have distinct keys; got {keys}")
+        for key, comp in self.components:
+            if key not in COMPONENT_TYPES:
+                raise ValueError(f"background component must be one of {sorted(COMPONENT_TYPES)}; got {key!r}")
+            if not isinstance(comp, COMPONENT_TYPES[key]):
+                raise ValueError(f"backgrounds.{key} must be a {COMPONENT_TYPES[key].__name__}; got {comp!r}")
+
+    def __getattr__(self, key):
+        if key in COMPONENT_TYPES:
+            for k, comp in self.__dict__.get("components", ()):
+                if k == key:
+                    return comp
+            raise AttributeError(f"this background model has no {key!r} component")
+        raise AttributeError(key)
 
     @property
-    def components(self) -> dict:
-        return {"solar": self.solar, "85Kr": self.kr85, "222Rn": self.rn222, "136Xe": self.xe136}
+    def keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _ in self.components)
+
+    def replace_component(self, key: str, **changes) -> BackgroundModel:
+        """A copy with fields of one component changed (``model.replace_component("xe136", depletion=0.9)``)."""
+        if key not in self.keys:
+            raise ValueError(f"background component must be one of {list(self.keys)}; got {key!r}")
+        comps = tuple((k, dataclasses.replace(c, **changes) if k == key else c) for k, c in self.components)
+        return dataclasses.replace(self, components=comps)
+
+    def check_target(self, target: Target) -> None:
+        """Raise a ``ValueError`` if a component cannot be computed for ``target``."""
+        if self.components and not target.has_intrinsic_background_model:
+            raise ValueError(
+                f"backgrounds: lxenu has no background model for the target {target.name!r} "
+                f"(components given: {', '.join(self.keys)}); give no [backgrounds.*] tables for it"
+            )
+        for key, _ in self.components:
+            if key in COMPONENT_ISOTOPES:
+                target.abundance(COMPONENT_ISOTOPES[key], needed_by=f"backgrounds.{key}")
 
     def events_per_tonne_day_by_component(self, edges_keV) -> dict[str, np.ndarray]:
-        """Events per tonne per day in deposited-energy bins, for each component."""
+        """Events per tonne per day in deposited-energy bins, for each labelled component (or part)."""
         edges = check_edges("edges_keV", edges_keV)
         out = {}
-        for name, comp in self.components.items():
-            if name == "solar":
-                for c in comp.components:
-                    out[f"solar {c}"] = self.scale * comp.component_events_per_tonne_day(c, edges)
-            else:
-                out[name] = self.scale * comp.events_per_tonne_day(edges)
+        for key, comp in self.components:
+            by_part = getattr(comp, "events_per_tonne_day_by_part", None)
+            parts = by_part(edges) if by_part else {COMPONENT_LABELS[key]: comp.events_per_tonne_day(edges)}
+            out.update({label: self.scale * rate for label, rate in parts.items()})
         return out
 
     def events_per_tonne_day(self, edges_keV) -> np.ndarray:
-        return sum(self.events_per_tonne_day_by_component(edges_keV).values())
+        """Events per tonne per day in deposited-energy bins, all components."""
+        parts = self.events_per_tonne_day_by_component(edges_keV)
+        return sum(parts.values()) if parts else np.zeros(np.asarray(edges_keV).size - 1)

@@ -1,11 +1,18 @@
-"""Command line: ``python -m lxenu`` (also installed as ``lxenu``).
+"""Command line: ``lxenu`` (also ``python -m lxenu``).
 
 Sub-commands
 ------------
-summary   the paper's headline numbers next to ours (``--json`` for one JSON object)
-sterile   the 95 % CL sin^2(2 theta) reach at given dm2 values (``--json``)
-scan      the magnetic-moment limit against threshold (``--json``)
-scorecard every number in the paper's text next to ours (Markdown table, or ``--json``)
+summary      the headline numbers, next to the paper's where the set-up is the paper's (``--json``)
+sterile      the sin^2(2 theta) reach at given dm2 values (``--json``)
+scan         the magnetic-moment limit against threshold (``--json``)
+experiment   print a fully resolved experiment as TOML (``--list`` lists the presets)
+scorecard    every number of the paper next to ours (Markdown table, or ``--json``)
+
+Every analysis sub-command takes ``--experiment NAME|FILE`` (default ``paper2014``),
+``--source NAME|FILE`` and repeatable ``--set KEY=VALUE`` with dotted keys into the
+experiment file (``--set detector.height_m=2 --set backgrounds.xe136.depletion=0.9``);
+the short flags (``--source-mci``, ``--days`` …) are aliases of such keys. A bad value
+gives one line naming the flag, the value and the allowed range, and exit status 2.
 """
 
 from __future__ import annotations
@@ -13,9 +20,33 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
+import tomllib
+import warnings
 
 import numpy as np
+
+from .experiment import Experiment, experiment_presets, read_experiment_table
+from .magnetic_moment import MagneticMomentFit
+from .scorecard import scorecard_markdown, scorecard_rows
+from .source import source_presets
+from .sterile import SterileFit
+from .summary import compute_summary, format_table
+
+#: Short flags and the experiment-file keys they set: (flag, dest, key, type, help).
+ALIASES = (
+    ("--source-mci", "source_mci", "source.activity_MCi", float,
+     "initial source activity, MCi (default: the experiment's; paper 5). Example: --source-mci 10"),
+    ("--days", "days", "run.days", float,
+     "data-taking days per deployment (paper: 100). Example: --days 200"),
+    ("--deployments", "deployments", "run.deployments", int,
+     "number of source deployments (paper: 1; sect. 4: 5). Example: --deployments 5"),
+    ("--gap-m", "gap_m", "detector.gap_m", float,
+     "source centre to the fiducial volume, m (paper: 1). Example: --gap-m 1.5"),
+    ("--xe136-depletion", "xe136_depletion", "backgrounds.xe136.depletion", float,
+     "fraction of 136Xe removed, 0-1 (paper: 0, natural xenon). Example: --xe136-depletion 0.9"),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,21 +56,69 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _experiment_options(p: argparse.ArgumentParser):
-    p.add_argument("--source-mci", type=float, default=None, help="initial source activity, MCi (paper: 5)")
-    p.add_argument("--days", type=float, default=None, help="run length per deployment, days (paper: 100)")
-    p.add_argument("--deployments", type=int, default=None, help="number of deployments (paper: 1; sect. 4: 5)")
-    p.add_argument("--gap-m", type=float, default=None,
-                   help="source to the bottom of the fiducial volume, m (paper: 1)")
-    p.add_argument("--xe136-depletion", type=float, default=None,
-                   help="fraction of 136Xe removed, 0..1 (paper: 0, natural xenon)")
+def _parse_value(text: str):
+    """A --set value as TOML (numbers, true/false, lists, quoted strings); bare words stay strings."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
 
 
-def _experiment(args):
-    from .experiment import Experiment
+def _set_dotted(table: dict, key: str, value, flag: str) -> None:
+    parts = key.split(".")
+    if any(not p for p in parts) or len(parts) < 2:
+        raise ValueError(f"{flag}: the key must be SECTION.KEY (e.g. detector.height_m); got {key!r}")
+    node = table
+    for p in parts[:-1]:
+        child = node.setdefault(p, {})
+        if not isinstance(child, dict):
+            raise ValueError(f"{flag}: {'.'.join(parts[:-1])} is not a table in the experiment file")
+        node = child
+    node[parts[-1]] = value
 
-    return Experiment().with_options(source_mci=args.source_mci, days=args.days, deployments=args.deployments,
-                                     gap_m=args.gap_m, xe136_depletion=args.xe136_depletion)
+
+def _source_table(name_or_path: str) -> dict:
+    if name_or_path in source_presets():
+        return {"preset": name_or_path}
+    if os.path.isfile(name_or_path):
+        with open(name_or_path, "rb") as fh:
+            try:
+                return tomllib.load(fh)
+            except tomllib.TOMLDecodeError as err:
+                raise ValueError(f"--source {name_or_path}: not valid TOML: {err}") from None
+    raise ValueError(f"--source must be one of the presets {sorted(source_presets())} or an existing .toml file; "
+                     f"got {name_or_path!r}")
+
+
+def experiment_from_args(args) -> Experiment:
+    """The experiment the options describe: file, then --source, then --set, then the short flags.
+
+    Each change is checked as it is applied, so an error names the flag that caused it.
+    """
+    table, label = read_experiment_table(args.experiment)
+    Experiment.from_dict(table, where=label)
+    changes = []
+    if args.source is not None:
+        changes.append((f"--source {args.source}", "source", _source_table(args.source)))
+    for item in args.set or []:
+        if "=" not in item:
+            raise ValueError(f"--set takes KEY=VALUE (e.g. detector.height_m=2); got {item!r}")
+        key, text = item.split("=", 1)
+        changes.append((f"--set {key.strip()}", key.strip(), _parse_value(text.strip())))
+    for flag, dest, key, _, _ in ALIASES + getattr(args, "extra_aliases", ()):
+        value = getattr(args, dest, None)
+        if value is not None:
+            changes.append((f"{flag} {value}", key, value))
+    for flag, key, value in changes:
+        if key == "source":
+            table["source"] = value
+        else:
+            _set_dotted(table, key, value, flag)
+        try:
+            Experiment.from_dict(table, where=label)
+        except ValueError as err:
+            raise ValueError(f"{flag}: {err}") from None
+    return Experiment.from_dict(table, where=label)
 
 
 def _clean(x):
@@ -51,36 +130,35 @@ def _clean(x):
 
 
 def cmd_summary(args) -> int:
-    from .summary import compute_summary, format_table
-
-    result = compute_summary(_experiment(args), threshold_keV=args.threshold_kev)
+    exp = experiment_from_args(args)
+    result = compute_summary(exp)
     if args.json:
         print(json.dumps({k: _clean(v) for k, v in result.items()}))
     else:
-        print(format_table(result))
+        print(f"experiment: {exp.name} ({exp.description})")
+        print(format_table(result, exp))
     return 0
 
 
 def cmd_sterile(args) -> int:
-    from .sterile import SterileFit
-
+    exp = experiment_from_args(args)
     dm2 = np.array(args.dm2 if args.dm2 else [0.5, 1.0, 2.0, 5.0, 10.0], dtype=float)
-    fit = SterileFit.for_experiment(_experiment(args), norm_sigma=args.norm_sigma)
+    fit = SterileFit.for_experiment(exp)
     reach = fit.sensitivity(dm2)
     if args.json:
         print(json.dumps({"dm2": [float(m) for m in dm2], "sin2_2theta_min": [_clean(r) for r in reach]}))
     else:
-        print(f"{'dm2 [eV^2]':>12s} {'sin^2 2theta (95% CL, 2 dof)':>30s}")
+        cl = 100 * fit.confidence_level
+        print(f"{'dm2 [eV^2]':>12s} {f'sin^2 2theta ({cl:g}% CL, {fit.dof} dof)':>30s}")
         for m, r in zip(dm2, reach):
-            print(f"{m:12.4g} {('none' if not np.isfinite(r) else f'{r:.4f}'):>30s}")
+            print(f"{m:12.4g} {('no exclusion' if not np.isfinite(r) else f'{r:.4f}'):>30s}")
     return 0
 
 
 def cmd_scan(args) -> int:
-    from .magnetic_moment import MagneticMomentFit
-
+    exp = experiment_from_args(args)
     thresholds = np.array(args.thresholds_kev, dtype=float)
-    fit = MagneticMomentFit(_experiment(args), convention="one_sided")
+    fit = MagneticMomentFit(exp)
     limits = fit.threshold_scan(thresholds)
     if args.json:
         print(json.dumps({"threshold_keV": thresholds.tolist(), "mu_limit": limits.tolist()}))
@@ -91,9 +169,24 @@ def cmd_scan(args) -> int:
     return 0
 
 
-def cmd_scorecard(args) -> int:
-    from .scorecard import scorecard_markdown, scorecard_rows
+def cmd_experiment(args) -> int:
+    if args.list:
+        print(f"{'experiment preset':18s} description  [reference]")
+        for name, (description, reference) in experiment_presets().items():
+            print(f"{name:18s} {description}  [{reference}]")
+        print(f"\n{'source preset':18s} description")
+        for name, description in source_presets().items():
+            print(f"{name:18s} {description}")
+        return 0
+    if args.name is not None:
+        if args.experiment != "paper2014":
+            raise ValueError("give the experiment either as the argument or with --experiment, not both")
+        args.experiment = args.name
+    print(experiment_from_args(args).to_toml(), end="")
+    return 0
 
+
+def cmd_scorecard(args) -> int:
     rows = scorecard_rows()
     if args.json:
         print(json.dumps([{"quantity": r.quantity, "section": r.section, "paper": r.paper,
@@ -104,31 +197,68 @@ def cmd_scorecard(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="lxenu", description="51Cr source + liquid-xenon detector: the paper's numbers, computed.")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+def _experiment_options(p: argparse.ArgumentParser, extra=()):
+    g = p.add_argument_group("experiment (file, then --source, then --set, then the short flags)")
+    g.add_argument("--experiment", default="paper2014", metavar="NAME|FILE",
+                   help="experiment preset or TOML file (default: paper2014; `lxenu experiment --list` lists them). "
+                        "Example: --experiment xenonnt")
+    g.add_argument("--source", default=None, metavar="NAME|FILE",
+                   help="replace the experiment's source by a preset or a source TOML file (default: the "
+                        "experiment's, cr51). Example: --source ar37")
+    g.add_argument("--set", action="append", default=None, metavar="KEY=VALUE",
+                   help="set one value of the experiment file by its dotted key, with its unit in the key; "
+                        "repeatable. Example: --set detector.height_m=2 --set run.days=50")
+    for flag, dest, key, typ, text in ALIASES + tuple(extra):
+        g.add_argument(flag, dest=dest, type=typ, default=None, help=f"{text} (= --set {key}=VALUE)")
+    p.set_defaults(extra_aliases=tuple(extra))
 
-    p = sub.add_parser("summary", help="headline numbers next to the paper's")
-    _experiment_options(p)
-    p.add_argument("--threshold-kev", type=float, default=2.0, help="recoil threshold, keV (paper: 2)")
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="lxenu",
+                     description="An electron-capture neutrino source at a liquid-xenon detector: "
+                                 "the magnetic moment and sterile neutrinos, computed.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    threshold = (("--threshold-kev", "threshold_kev", "analysis.magnetic_moment.threshold_keV", float,
+                  "magnetic-moment threshold in reconstructed recoil energy, keV (paper: 2). "
+                  "Example: --threshold-kev 1"),)
+
+    p = sub.add_parser("summary", help="headline numbers, next to the paper's where comparable",
+                       description="Headline numbers of an experiment; the paper's values and ratios are shown "
+                                   "only where the set-up and window are the paper's.")
+    _experiment_options(p, threshold)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_summary)
 
-    p = sub.add_parser("sterile", help="sterile-neutrino reach at given dm2")
-    _experiment_options(p)
-    p.add_argument("--dm2", type=float, nargs="+", default=None, metavar="V", help="dm2 values, eV^2")
-    p.add_argument("--norm-sigma", type=float, default=None,
-                   help="Gaussian prior on the signal normalisation (default: free, shape only)")
+    p = sub.add_parser("sterile", help="sterile-neutrino reach at given dm2",
+                       description="Smallest sin^2(2 theta) excluded at the analysis' CL (paper: 95 %, 2 dof).")
+    norm = (("--norm-sigma", "norm_sigma", "analysis.sterile.signal_norm_sigma", float,
+             "Gaussian prior on the signal normalisation, fraction (default: free, shape only). "
+             "Example: --norm-sigma 0.02"),)
+    _experiment_options(p, norm)
+    p.add_argument("--dm2", type=float, nargs="+", default=None, metavar="V",
+                   help="dm2 values, eV^2 (default: 0.5 1 2 5 10). Example: --dm2 1 2 5")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_sterile)
 
-    p = sub.add_parser("scan", help="magnetic-moment limit against threshold")
+    p = sub.add_parser("scan", help="magnetic-moment limit against threshold",
+                       description="Asimov upper limit on the neutrino magnetic moment (mu_B) for each threshold.")
     _experiment_options(p)
-    p.add_argument("--thresholds-kev", type=float, nargs="+", default=[1.0, 2.0, 3.0, 5.0, 10.0], metavar="T")
+    p.add_argument("--thresholds-kev", type=float, nargs="+", default=[1.0, 2.0, 3.0, 5.0, 10.0], metavar="T",
+                   help="thresholds, keV (default: 1 2 3 5 10). Example: --thresholds-kev 0.5 1 2")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_scan)
 
-    p = sub.add_parser("scorecard", help="every number of the paper next to ours")
+    p = sub.add_parser("experiment", help="print a resolved experiment as TOML, or --list the presets",
+                       description="Print the fully resolved experiment (every key, with the options applied) "
+                                   "as TOML; the output reads back with --experiment FILE.")
+    p.add_argument("name", nargs="?", default=None, metavar="NAME|FILE",
+                   help="experiment preset or file (default: paper2014). Example: lxenu experiment xlzd")
+    p.add_argument("--list", action="store_true", help="list the experiment and source presets with references")
+    _experiment_options(p)
+    p.set_defaults(func=cmd_experiment)
+
+    p = sub.add_parser("scorecard", help="every number of the paper next to ours",
+                       description="Every number of the paper's text next to lxenu's (the paper's set-up only).")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(func=cmd_scorecard)
     return parser
@@ -140,11 +270,17 @@ def main(argv=None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    try:
-        return args.func(args)
-    except ValueError as err:
-        print(f"lxenu: error: {err}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            return args.func(args)
+        except ValueError as err:
+            print(f"lxenu: error: {err}", file=sys.stderr)
+            return 2
+        except (RuntimeWarning, ArithmeticError) as err:
+            print(f"lxenu: error: the inputs lead to a numerical problem ({err}); check their ranges",
+                  file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

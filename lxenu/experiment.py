@@ -1,62 +1,207 @@
-"""One description of the set-up: source, detector, run plan, response, backgrounds.
+"""An experiment is data: source, detector, run plan, response, backgrounds, analysis settings.
 
-Like a GLoBES experiment file, an :class:`Experiment` is data: it says what is
-built and how long it runs, with the paper's benchmark as the default. The
-analyses (:mod:`lxenu.magnetic_moment`, :mod:`lxenu.sterile`) take it as input.
+Like a GLoBES AEDL file or a pyhf workspace, an experiment is described by a file
+(TOML, read with :mod:`tomllib`) in which every value carries its unit in its key and
+every preset its reference::
+
+    name = "paper2014"
+    description = "5 MCi 51Cr 1 m below a 1.38 m x 1.38 m liquid-xenon cylinder (~6 t), 100 days"
+    reference = "Coloma, Huber & Link, JHEP 11 (2014) 042"
+    [source]              preset = "cr51" (a file in lxenu/data/sources/), plus any key to override
+    [detector]            geometry = "cylinder", height_m, diameter_m, gap_m, target, density_g_cm3
+    [run]                 days, start_day, deployments
+    [response]            stochastic_keV_sqrt, constant, noise_keV, vertex_resolution_cm
+    [cross_section]       sin2_theta_w, atomic_binding
+    [backgrounds]         scale; [backgrounds.solar], [backgrounds.kr85], [backgrounds.rn222], ...
+    [analysis.magnetic_moment], [analysis.sterile]   windows, bins, conventions, priors
+
+Presets ship in ``lxenu/data/experiments/`` (:func:`experiment_presets`); ``paper2014`` is
+the default, and ``Experiment()`` equals ``Experiment.from_file("paper2014")``. Unknown
+keys, wrong types, NaN and out-of-range values raise a ``ValueError`` that names the
+file, the key, the value and the allowed range. :meth:`Experiment.to_toml` writes the
+fully resolved experiment, which reads back into an equal one.
+
+Nothing downstream edits an experiment: the predictions (:mod:`lxenu.signal`, the
+background components, :mod:`lxenu.response`) are functions of it, and the analyses
+(:mod:`lxenu.magnetic_moment`, :mod:`lxenu.sterile`) read their settings from it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
+import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import resources
 
 import numpy as np
+import tomli_w
 
-from .backgrounds import BackgroundModel
+from .analysis_settings import AnalysisSettings, MagneticMomentSettings, SterileSettings
+from .backgrounds import COMPONENT_TYPES, BackgroundModel
 from .cross_section import SIN2_THETA_W_DEFAULT
-from .detector import CylindricalDetector
-from .response import EnergyResolution, smeared_window_counts
+from .detector import GEOMETRIES, CylindricalDetector, FiducialGeometry
+from .response import DetectorResponse, smeared_window_counts
+from .schema import build, check_value, table_of
 from .signal import SignalPrediction, fine_true_edges_keV
-from .source import Cr51Source, RunPlan
+from .source import LineSource, RunPlan, load_source_table
 from .validation import check_range
+
+#: Top-level sections of an experiment file, besides ``name``, ``description`` and ``reference``.
+SECTIONS = ("source", "detector", "run", "response", "cross_section", "backgrounds", "analysis")
+#: Keys of a solar-background table that the experiment sets from ``[cross_section]``.
+_CROSS_SECTION_KEYS = ("sin2_theta_w", "atomic_binding")
+
+
+def _presets_dir():
+    return resources.files("lxenu") / "data" / "experiments"
+
+
+def experiment_presets() -> dict[str, tuple[str, str]]:
+    """Preset names with their (description, reference)."""
+    out = {}
+    for path in sorted(_presets_dir().iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".toml"):
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+            out[path.name[:-5]] = (table.get("description", ""), table.get("reference", ""))
+    return out
+
+
+def read_experiment_table(name_or_path) -> tuple[dict, str]:
+    """(raw table, label for messages) of a preset name or a TOML file path."""
+    text_path = os.fspath(name_or_path)
+    if not isinstance(text_path, str) or not text_path:
+        raise ValueError(f"experiment must be a preset name or a .toml file; got {name_or_path!r}")
+    presets = experiment_presets()
+    if text_path in presets:
+        text, label = (_presets_dir() / f"{text_path}.toml").read_text(encoding="utf-8"), f"{text_path}.toml"
+    elif os.path.isfile(text_path):
+        with open(text_path, encoding="utf-8") as fh:
+            text, label = fh.read(), text_path
+    else:
+        raise ValueError(f"experiment must be one of the presets {sorted(presets)} or an existing .toml file; "
+                         f"got {text_path!r}")
+    try:
+        return tomllib.loads(text), label
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{label}: not valid TOML: {err}") from None
 
 
 @dataclass(frozen=True)
 class Experiment:
-    """The paper's benchmark by default: 5 MCi 51Cr, 100 days, 1.38 m LXe cylinder 1 m above it.
+    """The paper's benchmark by default: 5 MCi ⁵¹Cr, 100 days, 1.38 m LXe cylinder 1 m above it.
 
     Parameters
     ----------
-    source, detector, run, resolution, backgrounds:
-        The parts of the set-up (see their classes).
+    source:
+        The neutrino source (:class:`~lxenu.source.LineSource`; ⁵¹Cr or ³⁷Ar presets).
+    detector:
+        The fiducial volume and its target (:class:`~lxenu.detector.CylindricalDetector` or
+        :class:`~lxenu.detector.SphericalDetector`).
+    run:
+        Run length, start and number of deployments (:class:`~lxenu.source.RunPlan`).
+    resolution:
+        Energy and vertex resolution (:class:`~lxenu.response.DetectorResponse`).
+    backgrounds:
+        The background components (:class:`~lxenu.backgrounds.BackgroundModel`).
     sin2_theta_w:
-        Weak mixing angle used in every nu-e cross section (signal and solar background:
-        the solar component of ``backgrounds`` is given this value and ``atomic_binding``).
+        Weak mixing angle of every nu-e cross section, signal and solar background alike.
     atomic_binding:
-        Use the xenon stepping approximation for the signal (and solar) cross sections.
+        Xenon stepping approximation in every nu-e cross section.
+    analysis:
+        Settings of the magnetic-moment and sterile fits (:mod:`lxenu.analysis_settings`).
+    name, description, reference:
+        What the experiment is and where its numbers come from (not compared).
     """
 
-    source: Cr51Source = field(default_factory=Cr51Source)
+    source: LineSource = field(default_factory=LineSource)
     detector: CylindricalDetector = field(default_factory=CylindricalDetector)
     run: RunPlan = field(default_factory=RunPlan)
-    resolution: EnergyResolution = field(default_factory=EnergyResolution)
+    resolution: DetectorResponse = field(default_factory=DetectorResponse)
     backgrounds: BackgroundModel = field(default_factory=BackgroundModel)
     sin2_theta_w: float = SIN2_THETA_W_DEFAULT
     atomic_binding: bool = False
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    name: str = field(default="paper2014", compare=False)
+    description: str = field(default="", compare=False)
+    reference: str = field(default="", compare=False)
 
     def __post_init__(self):
         check_range("sin2_theta_w", self.sin2_theta_w, 0.0, 1.0)
-        solar = self.backgrounds.solar
-        if solar.sin2_theta_w != self.sin2_theta_w or solar.atomic_binding != self.atomic_binding:
-            consistent = dataclasses.replace(solar, sin2_theta_w=self.sin2_theta_w, atomic_binding=self.atomic_binding)
-            object.__setattr__(self, "backgrounds", dataclasses.replace(self.backgrounds, solar=consistent))
+        if not isinstance(self.atomic_binding, (bool, np.bool_)):
+            raise ValueError(f"atomic_binding must be true or false; got {self.atomic_binding!r}")
+        if not isinstance(self.source, LineSource):
+            raise ValueError(f"source must be a LineSource; got {type(self.source).__name__}")
+        if not isinstance(self.detector, FiducialGeometry) or not hasattr(self.detector, "target_material"):
+            raise ValueError(f"detector must be a fiducial volume with a target (e.g. CylindricalDetector); "
+                             f"got {type(self.detector).__name__}")
+        self.backgrounds.check_target(self.detector.target_material)
 
+    # -- files ---------------------------------------------------------------------------------
     @classmethod
     def paper(cls) -> Experiment:
-        """The benchmark of Coloma, Huber & Link (2014)."""
-        return cls()
+        """The benchmark of Coloma, Huber & Link (2014), read from its preset file."""
+        return cls.from_file("paper2014")
 
+    @classmethod
+    def from_file(cls, name_or_path) -> Experiment:
+        """An experiment from a preset name (see :func:`experiment_presets`) or a TOML file."""
+        table, label = read_experiment_table(name_or_path)
+        return cls.from_dict(table, where=label)
+
+    @classmethod
+    def from_dict(cls, table: dict, where: str = "experiment") -> Experiment:
+        """An experiment from a table with the sections of an experiment file.
+
+        ``[source]`` may name a ``preset`` whose keys the other entries override; every
+        other section is complete in itself (missing keys take the paper's values).
+        """
+        if not isinstance(table, dict):
+            raise ValueError(f"{where} must be a table of sections; got {table!r}")
+        unknown = sorted(set(table) - set(SECTIONS) - {"name", "description", "reference"})
+        if unknown:
+            raise ValueError(f"{where}: unknown section or key {unknown[0]!r}; allowed: "
+                             f"name, description, reference, {', '.join(SECTIONS)}")
+        meta = {k: check_value(where, k, table[k], str) for k in ("name", "description", "reference") if k in table}
+        source = _source_from_table(table.get("source", {"preset": "cr51"}), f"{where} [source]")
+        detector = _detector_from_table(table.get("detector", {}), f"{where} [detector]")
+        run = build(RunPlan, table.get("run", {}), f"{where} [run]")
+        resolution = build(DetectorResponse, table.get("response", {}), f"{where} [response]")
+        xs = _cross_section_from_table(table.get("cross_section", {}), f"{where} [cross_section]")
+        backgrounds = _backgrounds_from_table(table.get("backgrounds", None), f"{where} [backgrounds]")
+        analysis = _analysis_from_table(table.get("analysis", {}), f"{where} [analysis")
+        try:
+            return cls(source=source, detector=detector, run=run, resolution=resolution, backgrounds=backgrounds,
+                       analysis=analysis, **xs, **meta)
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+
+    def to_dict(self) -> dict:
+        """The fully resolved experiment as a table that :meth:`from_dict` reads back into an equal one."""
+        geometry = next((k for k, c in GEOMETRIES.items() if type(self.detector) is c), None)
+        if geometry is None:
+            raise ValueError(f"detector {type(self.detector).__name__} has no geometry name for a file; "
+                             f"file geometries: {sorted(GEOMETRIES)}")
+        out = {"name": self.name, "description": self.description, "reference": self.reference,
+               "source": self.source.to_dict(),
+               "detector": {"geometry": geometry, **table_of(self.detector)},
+               "run": table_of(self.run),
+               "response": table_of(self.resolution),
+               "cross_section": {"sin2_theta_w": self.sin2_theta_w, "atomic_binding": bool(self.atomic_binding)},
+               "backgrounds": {"scale": self.backgrounds.scale},
+               "analysis": {"magnetic_moment": table_of(self.analysis.magnetic_moment),
+                            "sterile": table_of(self.analysis.sterile)}}
+        for key, comp in self.backgrounds.components:
+            out["backgrounds"][key] = table_of(comp, skip=_CROSS_SECTION_KEYS)
+        return out
+
+    def to_toml(self) -> str:
+        """The fully resolved experiment as TOML text (``lxenu experiment NAME`` prints it)."""
+        return tomli_w.dumps(self.to_dict())
+
+    # -- copies ----------------------------------------------------------------------------------
     def replace(self, **changes) -> Experiment:
         """A copy with some fields replaced (dataclasses.replace)."""
         return dataclasses.replace(self, **changes)
@@ -76,34 +221,19 @@ class Experiment:
         """A copy with the command-line options applied (``None`` keeps the current value)."""
         exp = self
         if source_mci is not None:
-            exp = exp.replace(source=dataclasses.replace(exp.source, activity_MCi=source_mci))
+            exp = exp.replace(source=exp.source.replace(activity_MCi=source_mci))
         if four_lines:
-            from .source import CR51_FOUR_LINES
-
-            exp = exp.replace(source=dataclasses.replace(exp.source, lines=CR51_FOUR_LINES))
-        if days is not None or deployments is not None or start_day is not None:
-            run = exp.run
-            exp = exp.replace(
-                run=RunPlan(
-                    days=run.days if days is None else days,
-                    start_day=run.start_day if start_day is None else start_day,
-                    deployments=run.deployments if deployments is None else deployments,
-                )
-            )
-        if gap_m is not None or density_g_cm3 is not None:
-            det = exp.detector
-            exp = exp.replace(
-                detector=dataclasses.replace(
-                    det,
-                    gap_m=det.gap_m if gap_m is None else gap_m,
-                    density_g_cm3=det.density_g_cm3 if density_g_cm3 is None else density_g_cm3,
-                )
-            )
+            exp = exp.replace(source=LineSource.from_preset("cr51-four-lines").replace(
+                activity_MCi=exp.source.activity_MCi))
+        run_changes = {k: v for k, v in (("days", days), ("deployments", deployments), ("start_day", start_day))
+                       if v is not None}
+        if run_changes:
+            exp = exp.replace(run=dataclasses.replace(exp.run, **run_changes))
+        det_changes = {k: v for k, v in (("gap_m", gap_m), ("density_g_cm3", density_g_cm3)) if v is not None}
+        if det_changes:
+            exp = exp.replace(detector=dataclasses.replace(exp.detector, **det_changes))
         if xe136_depletion is not None:
-            bkg = exp.backgrounds
-            exp = exp.replace(
-                backgrounds=dataclasses.replace(bkg, xe136=dataclasses.replace(bkg.xe136, depletion=xe136_depletion))
-            )
+            exp = exp.replace(backgrounds=exp.backgrounds.replace_component("xe136", depletion=xe136_depletion))
         if background_scale is not None:
             exp = exp.replace(backgrounds=dataclasses.replace(exp.backgrounds, scale=background_scale))
         return exp
@@ -111,7 +241,17 @@ class Experiment:
     # -- derived quantities -------------------------------------------------------------
     @cached_property
     def signal(self) -> SignalPrediction:
+        """The source-neutrino signal of this experiment."""
         return SignalPrediction(self)
+
+    @cached_property
+    def background_model(self) -> BackgroundModel:
+        """The background components as computed: those with a nu-e cross section use the experiment's."""
+        comps = tuple(
+            (key, dataclasses.replace(comp, sin2_theta_w=self.sin2_theta_w, atomic_binding=self.atomic_binding)
+             if hasattr(comp, "sin2_theta_w") else comp)
+            for key, comp in self.backgrounds.components)
+        return dataclasses.replace(self.backgrounds, components=comps)
 
     @property
     def exposure_tonne_days(self) -> float:
@@ -120,16 +260,92 @@ class Experiment:
 
     def background_true_events(self, edges_keV) -> dict:
         """Background events over the whole run in deposited-energy bins, by component."""
-        per_td = self.backgrounds.events_per_tonne_day_by_component(edges_keV)
+        per_td = self.background_model.events_per_tonne_day_by_component(edges_keV)
         return {k: v * self.exposure_tonne_days for k, v in per_td.items()}
 
     def background_events_in_window(self, low_keV: float, high_keV: float, smeared: bool = True) -> dict:
         """Background events over the run with (reconstructed) energy in [low, high), by component."""
-        if high_keV <= low_keV:
-            raise ValueError(f"high_keV must exceed low_keV; got [{low_keV}, {high_keV}]")
+        check_range("low_keV", low_keV, 0.0, None, unit="keV")
+        check_range("high_keV", high_keV, low_keV, None, low_inclusive=False, unit="keV")
+        if not math.isfinite(high_keV):
+            raise ValueError(f"high_keV must be finite; got {high_keV}")
         if not smeared:
             return {k: float(v[0]) for k, v in self.background_true_events(np.array([low_keV, high_keV])).items()}
         top = high_keV + 10.0 * float(self.resolution.sigma_keV(high_keV)) + 1.0
         edges = fine_true_edges_keV(top)
         return {k: float(smeared_window_counts(edges, v, low_keV, high_keV, self.resolution))
                 for k, v in self.background_true_events(edges).items()}
+
+    def sterile_window_keV(self) -> tuple[float, float]:
+        """The sterile analysis' energy window, keV, with ``"endpoint"`` resolved for this source."""
+        st = self.analysis.sterile
+        hi = self.signal.max_recoil_keV if isinstance(st.max_keV, str) else float(st.max_keV)
+        return float(st.threshold_keV), hi
+
+
+def _source_from_table(table, where: str) -> LineSource:
+    if not isinstance(table, dict):
+        raise ValueError(f"{where} must be a table of keys; got {table!r}")
+    table = dict(table)
+    if "preset" in table:
+        preset = check_value(where, "preset", table.pop("preset"), str)
+        table = {**load_source_table(preset), **table}
+    return LineSource.from_dict(table, where)
+
+
+def _detector_from_table(table, where: str):
+    if not isinstance(table, dict):
+        raise ValueError(f"{where} must be a table of keys; got {table!r}")
+    table = dict(table)
+    geometry = check_value(where, "geometry", table.pop("geometry", "cylinder"), str)
+    if geometry not in GEOMETRIES:
+        raise ValueError(f"{where}: geometry must be one of {sorted(GEOMETRIES)}; got {geometry!r}")
+    return build(GEOMETRIES[geometry], table, where)
+
+
+def _cross_section_from_table(table, where: str) -> dict:
+    if not isinstance(table, dict):
+        raise ValueError(f"{where} must be a table of keys; got {table!r}")
+    unknown = sorted(set(table) - set(_CROSS_SECTION_KEYS))
+    if unknown:
+        raise ValueError(f"{where}: unknown key {unknown[0]!r}; allowed keys: {', '.join(_CROSS_SECTION_KEYS)}")
+    out = {"sin2_theta_w": check_value(where, "sin2_theta_w", table.get("sin2_theta_w", SIN2_THETA_W_DEFAULT), float),
+           "atomic_binding": check_value(where, "atomic_binding", table.get("atomic_binding", False), bool)}
+    try:
+        check_range("sin2_theta_w", out["sin2_theta_w"], 0.0, 1.0)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
+    return out
+
+
+def _backgrounds_from_table(table, where: str) -> BackgroundModel:
+    if table is None:
+        return BackgroundModel()
+    if not isinstance(table, dict):
+        raise ValueError(f"{where} must be a table of components; got {table!r}")
+    table = dict(table)
+    scale = check_value(where, "scale", table.pop("scale", 1.0), float)
+    components = []
+    for key, sub in table.items():
+        if key not in COMPONENT_TYPES:
+            raise ValueError(f"{where}: unknown component {key!r}; allowed: scale, {', '.join(COMPONENT_TYPES)}")
+        if isinstance(sub, dict):
+            bad = sorted(set(sub) & set(_CROSS_SECTION_KEYS))
+            if bad:
+                raise ValueError(f"{where[:-1]}.{key}]: {bad[0]} is set by [cross_section] for the whole experiment")
+        components.append((key, build(COMPONENT_TYPES[key], sub, f"{where[:-1]}.{key}]")))
+    try:
+        return BackgroundModel(components=tuple(components), scale=scale)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
+
+
+def _analysis_from_table(table, where: str) -> AnalysisSettings:
+    if not isinstance(table, dict):
+        raise ValueError(f"{where}] must be a table of analyses; got {table!r}")
+    unknown = sorted(set(table) - {"magnetic_moment", "sterile"})
+    if unknown:
+        raise ValueError(f"{where}]: unknown analysis {unknown[0]!r}; allowed: magnetic_moment, sterile")
+    mm = build(MagneticMomentSettings, table.get("magnetic_moment", {}), f"{where}.magnetic_moment]")
+    st = build(SterileSettings, table.get("sterile", {}), f"{where}.sterile]")
+    return AnalysisSettings(magnetic_moment=mm, sterile=st)

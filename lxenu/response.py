@@ -56,6 +56,24 @@ class EnergyResolution:
         return self.stochastic_keV_sqrt == 0 and self.constant == 0 and self.noise_keV == 0
 
 
+@dataclass(frozen=True)
+class DetectorResponse(EnergyResolution):
+    """Energy resolution (see :class:`EnergyResolution`) and vertex resolution.
+
+    Parameters
+    ----------
+    vertex_resolution_cm:
+        Gaussian resolution of each vertex coordinate, cm (paper, sect. 3: 1 cm). The distance
+        response adds the finite source size by Monte Carlo (:mod:`lxenu.distance_response`).
+    """
+
+    vertex_resolution_cm: float = 1.0
+
+    def __post_init__(self):
+        super().__post_init__()
+        check_non_negative("vertex_resolution_cm", self.vertex_resolution_cm, "cm")
+
+
 def _cdf_below(edges, T, sigma):
     """P(reco < edge | true T) for every edge (rows) and true energy (columns)."""
     e = np.asarray(edges, dtype=float)[:, None]

@@ -191,6 +191,11 @@ class SolarNeutrinos:
             total += self.component_events_per_tonne_day(c, edges)
         return total
 
+    def events_per_tonne_day_by_part(self, edges_keV) -> dict[str, np.ndarray]:
+        """Events per tonne per day in recoil bins for each included flux, labelled "solar <flux>"."""
+        edges = np.asarray(edges_keV, dtype=float)
+        return {f"solar {c}": self.component_events_per_tonne_day(c, edges) for c in self.components}
+
     def line_rate_per_tonne_day(self, component: str, line_keV: float) -> float:
         """Recoil rate (all recoil energies) of one neutrino line of a component, events per tonne per day.
 

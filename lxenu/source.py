@@ -1,24 +1,32 @@
-"""The 51Cr electron-capture neutrino source.
+"""Electron-capture neutrino sources: one line-source class, ⁵¹Cr and ³⁷Ar as presets.
 
-51Cr decays by electron capture to 51V with Q_EC = 752.4 keV. 90.1 % of decays go
-to the ground state and give a neutrino of 747 keV (K capture) or 752 keV (L and
-higher shells); 9.9 % go to the 320 keV level of 51V and give 427/432 keV
-neutrinos together with a 320 keV gamma.
+When a nucleus decays by electron capture almost all the energy goes to one
+mono-energetic neutrino. A :class:`LineSource` is data: initial activity, mean
+life, the neutrino lines (energy, neutrinos per decay) and the shape of the
+source material. Presets are files in ``lxenu/data/sources/`` with their
+references (``LineSource.from_preset("ar37")``):
 
-The paper (Coloma, Huber & Link, JHEP 11 (2014) 042, sect. 1) uses two lines,
-750 keV (90 %) and 430 keV (10 %), and a mean life of 39.96 d; that is the
-default here. The four measured lines (intensities as compiled by Bahcall,
-PRC 56 (1997) 3391, and used in the gallium source analyses, e.g. Giunti &
-Laveder, PRC 83 (2011) 065504) are available as ``CR51_FOUR_LINES``.
+* ``cr51`` (the default): the paper's two-line model, 750 keV (90 %) and
+  430 keV (10 %), mean life 39.96 d (Coloma, Huber & Link, JHEP 11 (2014) 042,
+  sect. 1). ⁵¹Cr decays to ⁵¹V with Q_EC = 752.4 keV: 90.1 % to the ground state
+  (747 keV, K capture; 752 keV, L and higher shells) and 9.9 % to the 320 keV
+  level (427/432 keV neutrinos and a 320 keV gamma).
+* ``cr51-four-lines``: the four measured lines (Bahcall, PRC 56 (1997) 3391) and
+  the evaluated half-life 27.704 d.
+* ``ar37``: 811/813 keV, T½ = 35.011 d, no gammas.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 
 import numpy as np
 
 from .constants import BECQUEREL_PER_CURIE, SECONDS_PER_DAY
+from .schema import build, table_of
 from .validation import check_non_negative, check_positive, check_range
 
 
@@ -33,6 +41,8 @@ class NeutrinoLine:
     def __post_init__(self):
         check_positive("energy_keV", self.energy_keV, "keV")
         check_range("branching", self.branching, 0.0, 1.0)
+        if not isinstance(self.label, str):
+            raise ValueError(f"label must be a string; got {self.label!r}")
 
 
 #: The paper's two-line model (sect. 1): 750 keV in 90 %, 430 keV in 10 % of decays.
@@ -81,8 +91,8 @@ class CylindricalSourceShape:
 
 
 @dataclass(frozen=True)
-class Cr51Source:
-    """A 51Cr source of given initial activity.
+class LineSource:
+    """An electron-capture neutrino source of given initial activity (the paper's ⁵¹Cr by default).
 
     Parameters
     ----------
@@ -95,16 +105,24 @@ class Cr51Source:
         The neutrino lines; the paper's two-line model by default.
     shape:
         The geometry of the source material (used by the distance response).
+    name, nuclide, description, reference:
+        What the source is and where its numbers come from (not used in any calculation).
     """
 
     activity_MCi: float = 5.0
     mean_life_days: float = CR51_MEAN_LIFE_DAYS_PAPER
     lines: tuple[NeutrinoLine, ...] = CR51_TWO_LINES
     shape: CylindricalSourceShape = field(default_factory=CylindricalSourceShape)
+    name: str = field(default="cr51", compare=False)
+    nuclide: str = "51Cr"
+    description: str = field(default="", compare=False)
+    reference: str = field(default="", compare=False)
 
     def __post_init__(self):
         check_positive("activity_MCi", self.activity_MCi, "MCi")
         check_positive("mean_life_days", self.mean_life_days, "days")
+        if not isinstance(self.lines, tuple) or not all(isinstance(x, NeutrinoLine) for x in self.lines):
+            raise ValueError(f"lines must be a tuple of NeutrinoLine; got {self.lines!r}")
         if not self.lines:
             raise ValueError("lines must contain at least one NeutrinoLine")
         total = sum(line.branching for line in self.lines)
@@ -112,9 +130,45 @@ class Cr51Source:
             raise ValueError(f"the line branchings must sum to at most 1; got {total:g}")
 
     @classmethod
-    def four_lines(cls, **kwargs) -> Cr51Source:
-        """The source with the four measured lines instead of the paper's two."""
+    def from_preset(cls, name: str) -> LineSource:
+        """A preset from ``lxenu/data/sources/<name>.toml`` (see :func:`source_presets`)."""
+        return cls.from_dict(load_source_table(name), where=f"source preset {name!r}")
+
+    @classmethod
+    def from_dict(cls, table: dict, where: str = "[source]") -> LineSource:
+        """A source from a table of an experiment or source file (keys as in ``cr51.toml``).
+
+        ``shape_diameter_cm`` and ``shape_height_cm`` give the source cylinder, ``lines`` a list
+        of tables with ``energy_keV``, ``branching`` and ``label``.
+        """
+        if not isinstance(table, dict):
+            raise ValueError(f"{where} must be a table of keys; got {table!r}")
+        table = dict(table)
+        shape = build(CylindricalSourceShape, {k[len("shape_"):]: table.pop(k) for k in list(table)
+                                               if k.startswith("shape_")}, where)
+        if "lines" not in table:
+            raise ValueError(f"{where}: lines is missing (a list of tables with energy_keV, branching, label)")
+        lines = table.pop("lines")
+        if not isinstance(lines, list) or not lines:
+            raise ValueError(f"{where}: lines must be a non-empty list of tables; got {lines!r}")
+        built = tuple(build(NeutrinoLine, line, f"{where} lines[{i}]") for i, line in enumerate(lines))
+        return build(cls, table, where, shape=shape, lines=built)
+
+    def to_dict(self) -> dict:
+        """The table that :meth:`from_dict` reads back into an equal source."""
+        out = table_of(self, skip=("shape", "lines"))
+        out.update({f"shape_{k}": v for k, v in table_of(self.shape).items()})
+        out["lines"] = [table_of(line) for line in self.lines]
+        return out
+
+    @classmethod
+    def four_lines(cls, **kwargs) -> LineSource:
+        """The source with the four measured ⁵¹Cr lines instead of the paper's two."""
         return cls(lines=CR51_FOUR_LINES, **kwargs)
+
+    def replace(self, **changes) -> LineSource:
+        """A copy with some fields replaced."""
+        return dataclasses.replace(self, **changes)
 
     @property
     def half_life_days(self) -> float:
@@ -136,6 +190,7 @@ class Cr51Source:
         N = A0 tau [exp(-t1/tau) - exp(-t2/tau)], exact for exponential decay.
         """
         check_non_negative("t_start_days", t_start_days, "days")
+        check_non_negative("t_stop_days", t_stop_days, "days")
         t1 = np.asarray(t_start_days, dtype=float)
         t2 = np.asarray(t_stop_days, dtype=float)
         if np.any(t2 < t1):
@@ -145,7 +200,30 @@ class Cr51Source:
 
     def neutrinos_per_line(self, n_decays) -> dict[float, float]:
         """Neutrinos emitted in each line for a number of decays, keyed by line energy (keV)."""
+        check_non_negative("n_decays", n_decays)
         return {line.energy_keV: line.branching * n_decays for line in self.lines}
+
+
+#: The name this class had when lxenu knew only ⁵¹Cr; ``Cr51Source()`` is the paper's source.
+Cr51Source = LineSource
+
+
+def source_presets() -> dict[str, str]:
+    """Preset names and their one-line descriptions (files in ``lxenu/data/sources/``)."""
+    out = {}
+    for path in sorted((resources.files("lxenu") / "data" / "sources").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".toml"):
+            out[path.name[:-5]] = tomllib.loads(path.read_text(encoding="utf-8")).get("description", "")
+    return out
+
+
+def load_source_table(name: str) -> dict:
+    """The raw table of a source preset."""
+    presets = source_presets()
+    if name not in presets:
+        raise ValueError(f"source must be one of the presets {sorted(presets)} or a .toml file; got {name!r}")
+    text = (resources.files("lxenu") / "data" / "sources" / f"{name}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 @dataclass(frozen=True)
@@ -180,7 +258,7 @@ class RunPlan:
         """Total data-taking time over all deployments, days (the background exposure time)."""
         return self.days * self.deployments
 
-    def source_decays(self, source: Cr51Source) -> float:
+    def source_decays(self, source: LineSource) -> float:
         """Source decays during data taking, summed over deployments."""
         single = source.decays_between(self.start_day, self.start_day + self.days)
         return float(single) * self.deployments

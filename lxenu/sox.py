@@ -24,104 +24,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .constants import AVOGADRO
 from .cross_section import t_max_keV, weak_sigma_between
+from .detector import SphericalDetector
+from .experiment import Experiment
 from .sterile import SterileFit
-from .validation import check_positive
+from .target import PSEUDOCUMENE
 
-#: Pseudocumene (1,2,4-trimethylbenzene, C9H12): electrons per molecule and molar mass (g/mol).
-PSEUDOCUMENE_ELECTRONS = 9 * 6 + 12
-PSEUDOCUMENE_MOLAR_MASS_G = 9 * 12.011 + 12 * 1.008
-
-
-@dataclass(frozen=True)
-class SphericalDetector:
-    """A spherical fiducial volume of radius R whose centre is a distance D from the source.
-
-    Geometry as in :class:`~lxenu.detector.CylindricalDetector`: the source at the
-    origin, the sphere centred at (0, 0, D). At distance L the fraction of the sphere
-    of radius L inside the volume is f(L) = (1 - c)/2, c = (L^2 + D^2 - R^2) / (2 L D).
-    """
-
-    radius_m: float = 4.25
-    distance_m: float = 8.25
-    density_g_cm3: float = 0.878
-    electrons_per_molecule: int = PSEUDOCUMENE_ELECTRONS
-    molar_mass_g: float = PSEUDOCUMENE_MOLAR_MASS_G
-
-    def __post_init__(self):
-        check_positive("radius_m", self.radius_m, "m")
-        check_positive("distance_m", self.distance_m, "m")
-        if self.distance_m <= self.radius_m:
-            raise ValueError(
-                f"distance_m must exceed radius_m (source outside the sphere); got {self.distance_m} <= {self.radius_m}"
-            )
-
-    @property
-    def radius_cm(self) -> float:
-        return 100.0 * self.radius_m
-
-    @property
-    def distance_cm(self) -> float:
-        return 100.0 * self.distance_m
-
-    @property
-    def volume_cm3(self) -> float:
-        return 4.0 / 3.0 * np.pi * self.radius_cm**3
-
-    @property
-    def mass_t(self) -> float:
-        return self.volume_cm3 * self.density_g_cm3 * 1e-6
-
-    @property
-    def electrons_per_cm3(self) -> float:
-        return self.density_g_cm3 * self.electrons_per_molecule * AVOGADRO / self.molar_mass_g
-
-    @property
-    def distance_range_cm(self) -> tuple[float, float]:
-        return self.distance_cm - self.radius_cm, self.distance_cm + self.radius_cm
-
-    def _c(self, L):
-        D, R = self.distance_cm, self.radius_cm
-        return np.clip((L * L + D * D - R * R) / (2.0 * L * D), -1.0, 1.0)
-
-    def cumulative_flux_cm(self, L_cm):
-        D, R = self.distance_cm, self.radius_cm
-        lo, hi = self.distance_range_cm
-        L = np.clip(np.asarray(L_cm, dtype=float), lo, hi)
-
-        def anti(x):
-            return x / 2.0 - x * x / (8.0 * D) - (D * D - R * R) / (4.0 * D) * np.log(x)
-
-        return anti(L) - anti(lo)
-
-    @property
-    def flux_integral_cm(self) -> float:
-        return float(self.cumulative_flux_cm(self.distance_range_cm[1]))
-
-    def cumulative_volume_cm3(self, L_cm):
-        D, R = self.distance_cm, self.radius_cm
-        lo, hi = self.distance_range_cm
-        L = np.clip(np.asarray(L_cm, dtype=float), lo, hi)
-
-        def anti(x):
-            return 2.0 * np.pi * (x**3 / 3.0 - x**4 / (8.0 * D) - (D * D - R * R) * x * x / (4.0 * D))
-
-        return anti(L) - anti(lo)
-
-    def volume_in_bins_cm3(self, edges_cm):
-        return np.diff(self.cumulative_volume_cm3(edges_cm))
-
-    def sample_flux_weighted_points_cm(self, n: int, rng: np.random.Generator, grid_points: int = 4097):
-        lo, hi = self.distance_range_cm
-        grid = np.linspace(lo, hi, grid_points)
-        cdf = self.cumulative_flux_cm(grid)
-        L = np.interp(rng.random(n), cdf / cdf[-1], grid)
-        c = self._c(L)
-        cos_t = c + (1.0 - c) * rng.random(n)
-        sin_t = np.sqrt(np.clip(1.0 - cos_t**2, 0.0, None))
-        phi = 2.0 * np.pi * rng.random(n)
-        return np.column_stack((L * sin_t * np.cos(phi), L * sin_t * np.sin(phi), L * cos_t))
+#: Pseudocumene (C9H12): electrons per molecule and molar mass (g/mol), see :data:`lxenu.target.PSEUDOCUMENE`.
+PSEUDOCUMENE_ELECTRONS = PSEUDOCUMENE.electrons_per_molecule
+PSEUDOCUMENE_MOLAR_MASS_G = PSEUDOCUMENE.molar_mass_g
 
 
 #: Flat background assumed in the SOX window, counts per day per 100 t (see module docstring).
@@ -132,8 +43,6 @@ def sox_sterile_fit(experiment=None, detector: SphericalDetector | None = None, 
                     background_cpd_per_100t: float = SOX_BACKGROUND_CPD_PER_100T,
                     position_resolution_cm: float = 15.0, bin_cm: float = 15.0, **kwargs) -> SterileFit:
     """A :class:`~lxenu.sterile.SterileFit` for SOX with the experiment's source and run plan."""
-    from .experiment import Experiment
-
     exp = Experiment() if experiment is None else experiment
     det = SphericalDetector() if detector is None else detector
     lines = exp.signal.line_energies_keV

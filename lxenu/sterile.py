@@ -1,13 +1,8 @@
 r"""Sterile-neutrino oscillations seen as a pattern in distance inside the detector.
 
-In a 3+1 model, short-baseline nu_e disappearance depends on one effective angle and
-one mass splitting (the paper's eq. 3.1):
-
-.. math:: P_{ee} = 1 - \sin^2 2\theta_{ee}\,\sin^2\!\Big(\frac{\Delta m^2_{41} L}{4E}\Big),
-
-with the phase 1.267 dm2[eV^2] L[m] / E[MeV]. A mono-energetic source turns P into a
-function of L alone; at 750 keV and 1 eV^2 the first minimum is at 93 cm (the paper's
-"~90 cm"; the full oscillation length 4 pi E / dm2 is 1.86 m).
+The survival probability and its bin averages are in :mod:`lxenu.oscillation`;
+at 750 keV and 1 eV^2 the first minimum is at 93 cm, so the pattern lies inside a
+metre-scale detector.
 
 The analysis (paper, sect. 3): events between a 5 keV threshold and the maximum
 recoil, binned in reconstructed distance (3 cm bins), Gaussian chi^2 against the
@@ -23,37 +18,18 @@ from functools import cached_property
 import numpy as np
 from scipy.optimize import brentq
 
-from .constants import OSC_PHASE_EV2CM_PER_KEV
 from .distance_response import build_distance_response, smear_distance_1d
+from .oscillation import (  # noqa: F401  (re-exported: the names lived here before)
+    bin_averaged_sin2,
+    first_minimum_cm,
+    oscillation_phase_per_cm,
+    survival_probability,
+)
+from .experiment import Experiment
+from .response import smeared_window_counts
+from .signal import fine_true_edges_keV
 from .statistics import delta_chi2_threshold, profiled_gaussian_chi2
-from .validation import check_non_negative, check_positive, check_range
-
-
-def oscillation_phase_per_cm(dm2_eV2, E_keV):
-    """k = dm2 / (4 E) in cm^-1, so that the phase is k L."""
-    return OSC_PHASE_EV2CM_PER_KEV * np.asarray(dm2_eV2, dtype=float) / np.asarray(E_keV, dtype=float)
-
-
-def survival_probability(L_cm, E_keV, sin2_2theta, dm2_eV2):
-    """3+1 nu_e survival probability at distance L (cm) and energy E (keV)."""
-    check_range("sin2_2theta", sin2_2theta, 0.0, 1.0)
-    check_non_negative("dm2_eV2", dm2_eV2, "eV^2")
-    k = oscillation_phase_per_cm(dm2_eV2, E_keV)
-    return 1.0 - np.asarray(sin2_2theta) * np.sin(k * np.asarray(L_cm, dtype=float)) ** 2
-
-
-def bin_averaged_sin2(L1_cm, L2_cm, E_keV, dm2_eV2):
-    """<sin^2(k L)> over [L1, L2]: 1/2 [1 - cos(k (L1 + L2)) sin(k dL) / (k dL)], exact."""
-    k = oscillation_phase_per_cm(dm2_eV2, E_keV)
-    L1 = np.asarray(L1_cm, dtype=float)
-    L2 = np.asarray(L2_cm, dtype=float)
-    dL = L2 - L1
-    return 0.5 * (1.0 - np.cos(k * (L1 + L2)) * np.sinc(k * dL / np.pi))
-
-
-def first_minimum_cm(E_keV, dm2_eV2=1.0):
-    """Distance of the first oscillation minimum, pi / (2 k), cm."""
-    return np.pi / (2.0 * oscillation_phase_per_cm(dm2_eV2, E_keV))
+from .validation import check_edges, check_integer, check_non_negative, check_positive, check_range
 
 
 class SterileFit:
@@ -70,8 +46,8 @@ class SterileFit:
 
     def __init__(self, detector, source_shape, line_energies_keV, events_per_flux_cm, background_events,
                  position_resolution_cm: float = 1.0, bin_cm: float = 3.0, n_mc: int = 1_000_000, seed: int = 51,
-                 norm_sigma: float | None = None, background_sigma: float = 0.005, confidence_level: float = 0.95,
-                 label: str = "", response=None):
+                 norm_sigma: float | None = None, background_sigma: float | None = 0.005,
+                 confidence_level: float = 0.95, label: str = "", response=None, dof: int = 2):
         self.detector = detector
         self.source_shape = source_shape
         self.line_energies_keV = np.atleast_1d(np.asarray(line_energies_keV, dtype=float))
@@ -82,35 +58,47 @@ class SterileFit:
         self.background_events = float(background_events)
         self.position_resolution_cm = check_non_negative("position_resolution_cm", position_resolution_cm, "cm")
         self.bin_cm = check_positive("bin_cm", bin_cm, "cm")
-        self.n_mc = n_mc
-        self.seed = seed
+        self.n_mc = check_integer("n_mc", n_mc, 1000)
+        self.seed = check_integer("seed", seed, 0)
         if norm_sigma is not None:
             check_positive("norm_sigma", norm_sigma)
-        check_positive("background_sigma", background_sigma)
+        if background_sigma is not None:
+            check_positive("background_sigma", background_sigma)
         self.norm_sigma = norm_sigma
         self.background_sigma = background_sigma
-        self.delta_chi2 = delta_chi2_threshold(confidence_level, 2)
+        self.dof = check_integer("dof", dof, 1, 2)
+        self.delta_chi2 = delta_chi2_threshold(confidence_level, self.dof)
         self.confidence_level = confidence_level
         self.label = label
         if response is not None:
             self.__dict__["response"] = response
 
     @classmethod
-    def for_experiment(cls, experiment=None, threshold_keV: float = 5.0, max_keV: float | None = None,
-                       **kwargs) -> SterileFit:
-        """The paper's liquid-xenon analysis for an :class:`~lxenu.experiment.Experiment`.
+    def for_experiment(cls, experiment: Experiment | None = None, threshold_keV: float | None = None,
+                       max_keV: float | None = None, **kwargs) -> SterileFit:
+        """The liquid-xenon distance analysis of an :class:`~lxenu.experiment.Experiment`.
 
-        The energy window is [threshold, max] in reconstructed energy, ``max`` defaulting
-        to the maximum recoil of the highest-energy line (559 keV for 750 keV).
+        Window, bins, priors, confidence level, dof and the distance-response Monte Carlo come
+        from the experiment's ``analysis.sterile`` settings (the paper's: 5 keV to the edge of
+        the highest line, 559 keV for 750 keV; 3 cm bins; signal free, background 0.5 %), the
+        vertex resolution from its response; ``threshold_keV``, ``max_keV`` and keyword
+        arguments of :class:`SterileFit` override them.
         """
-        from .experiment import Experiment
-
         exp = Experiment() if experiment is None else experiment
-        hi = exp.signal.max_recoil_keV if max_keV is None else float(max_keV)
-        check_range("threshold_keV", threshold_keV, 0.0, hi, high_inclusive=False, unit="keV")
-        per_flux = events_per_flux_in_window(exp, threshold_keV, hi)
-        bkg = sum(exp.background_events_in_window(threshold_keV, hi).values())
-        return cls(exp.detector, exp.source.shape, exp.signal.line_energies_keV, per_flux, bkg, **kwargs)
+        st = exp.analysis.sterile
+        lo, hi = exp.sterile_window_keV()
+        lo = lo if threshold_keV is None else threshold_keV
+        hi = hi if max_keV is None else float(max_keV)
+        check_range("max_keV", hi, 0.0, exp.signal.max_recoil_keV, low_inclusive=False, unit="keV")
+        check_range("threshold_keV", lo, 0.0, hi, high_inclusive=False, unit="keV")
+        defaults = dict(position_resolution_cm=exp.resolution.vertex_resolution_cm, bin_cm=st.bin_cm,
+                        n_mc=st.mc_events, seed=st.seed, norm_sigma=st.prior(st.signal_norm_sigma),
+                        background_sigma=st.prior(st.background_norm_sigma),
+                        confidence_level=st.confidence_level, dof=st.dof)
+        per_flux = events_per_flux_in_window(exp, lo, hi)
+        bkg = sum(exp.background_events_in_window(lo, hi).values())
+        return cls(exp.detector, exp.source.shape, exp.signal.line_energies_keV, per_flux, bkg,
+                   **{**defaults, **kwargs})
 
     # -- predictions ------------------------------------------------------------------------
     @cached_property
@@ -204,8 +192,13 @@ class SterileFit:
     def contour_from_grid(self, sin2_2theta_values, dm2_values, chi2=None) -> np.ndarray:
         """Per dm2 row of a grid, the sin^2 2theta where chi^2 first crosses the threshold
         (log-interpolated); NaN where it never does."""
-        s = np.asarray(sin2_2theta_values, dtype=float)
-        c = self.chi2_grid(s, dm2_values) if chi2 is None else chi2
+        s = check_edges("sin2_2theta_values", sin2_2theta_values)
+        check_range("sin2_2theta_values", s, 0.0, 1.0)
+        m = check_edges("dm2_values", dm2_values)
+        c = self.chi2_grid(s, m) if chi2 is None else np.asarray(chi2, dtype=float)
+        if c.shape != (s.size, m.size):
+            raise ValueError(f"chi2 must have shape (len(sin2_2theta_values), len(dm2_values)) = {(s.size, m.size)}; "
+                             f"got {c.shape}")
         out = np.full(c.shape[1], np.nan)
         above = c >= self.delta_chi2
         for j in range(c.shape[1]):
@@ -221,11 +214,8 @@ class SterileFit:
         return out
 
 
-def events_per_flux_in_window(experiment, low_keV: float, high_keV: float) -> np.ndarray:
+def events_per_flux_in_window(experiment: Experiment, low_keV: float, high_keV: float) -> np.ndarray:
     """For each source line, events per unit flux integral (cm^-1) in a reco-energy window."""
-    from .response import smeared_window_counts
-    from .signal import fine_true_edges_keV
-
     sig = experiment.signal
     edges = fine_true_edges_keV(sig.max_recoil_keV)
     per_line = smeared_window_counts(edges, sig.true_events_per_line(edges), low_keV, high_keV, experiment.resolution)

@@ -1,32 +1,22 @@
-"""The paper's headline numbers next to ours.
+"""The headline numbers of an experiment, and the paper's beside them where they compare.
 
 :func:`compute_summary` returns one dictionary (the ``lxenu summary --json``
-object); :data:`PAPER` holds the values quoted in the paper's text, with where
-they are quoted.
+object). :func:`comparison_rows` puts the paper's number (from
+:mod:`lxenu.paper`) and the ratio beside ours only where the experiment and the
+analysis window that the number depends on are the paper's; elsewhere it says
+what differs instead of printing a misleading ratio.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
+from .experiment import Experiment
 from .magnetic_moment import MagneticMomentFit
+from .paper import PAPER_NUMBERS
 from .sterile import events_per_flux_in_window
-from .validation import check_range
-
-#: Numbers quoted in Coloma, Huber & Link, JHEP 11 (2014) 042 (section of the text).
-PAPER = {
-    "signal_events": (12518, "sect. 2: signal events in 100 days, all recoil energies"),
-    "signal_events_window": (3656, "sect. 2: signal events in 2-140 keV"),
-    "background_events_window": (3450, "sect. 2: background events in 2-140 keV"),
-    "mu_limit": (4.9e-12, "sect. 2: 95 % CL bound at a 2 keV threshold, mu_B"),
-    "mu_limit_5_deployments": (3.31e-12, "sect. 4: 95 % CL bound, five deployments, mu_B"),
-    "sterile_background_events": (51130, "sect. 3: background events in the sterile analysis"),
-    "sterile_background_xe136": (44000, "sect. 3: of which 136Xe 2nu-beta-beta"),
-    "solar_pp_per_tonne_day": (1.05, "sect. 2: solar pp events per tonne per day"),
-    "solar_7be_per_tonne_day": (0.51, "sect. 2: solar 7Be events per tonne per day"),
-    "fiducial_mass_t": (6.0, "sect. 2: '~6 tons' of LXe in the fiducial volume"),
-    "first_minimum_cm": (90.0, "sect. 3: '~90 cm' oscillation length at 1 eV^2, 750 keV"),
-}
 
 #: Keys of ``lxenu summary --json`` (the command-line contract).
 SUMMARY_KEYS = (
@@ -39,52 +29,91 @@ SUMMARY_KEYS = (
     "sterile_background_xe136",
 )
 
-#: The sterile analysis threshold (paper, sect. 3), keV.
-STERILE_THRESHOLD_KEV = 5.0
-#: Upper end of the magnetic-moment window (paper, sect. 2), keV.
-MM_WINDOW_MAX_KEV = 140.0
+#: The parts of an experiment each summary number depends on (attributes of Experiment, or
+#: "mm window" / "mm fit" / "sterile window" for the analysis settings).
+_DEPENDS_ON = {
+    "signal_events": ("source", "detector", "run", "cross section"),
+    "signal_events_window": ("source", "detector", "run", "cross section", "response", "mm window"),
+    "background_events_window": ("detector", "run", "cross section", "response", "backgrounds", "mm window"),
+    "mu_limit": ("source", "detector", "run", "cross section", "response", "backgrounds", "mm window", "mm fit"),
+    "sterile_signal_events": ("source", "detector", "run", "cross section", "response", "sterile window"),
+    "sterile_background_events": ("source lines", "detector", "run", "cross section", "response", "backgrounds",
+                                  "sterile window"),
+    "sterile_background_xe136": ("source lines", "detector", "run", "response", "backgrounds", "sterile window"),
+}
 
 
-def compute_summary(experiment=None, threshold_keV: float = 2.0, convention: str = "one_sided",
-                    fit: MagneticMomentFit | None = None) -> dict:
-    """Every headline number for an experiment (the paper's by default).
-
-    ``fit`` may pass in a :class:`MagneticMomentFit` of the same experiment and window
-    (2-140 keV) that the caller already has, to avoid building a second one.
-    """
-    from .experiment import Experiment
-
-    exp = Experiment() if experiment is None else experiment
-    check_range("threshold_keV", threshold_keV, 0.1, MM_WINDOW_MAX_KEV, high_inclusive=False, unit="keV")
-    sig = exp.signal
-    if fit is None:
-        fit = MagneticMomentFit(exp, max_keV=MM_WINDOW_MAX_KEV, convention=convention)
-    elif (fit.experiment is not exp or fit.max_keV != MM_WINDOW_MAX_KEV or fit.convention != convention
-          or fit.confidence_level != 0.95):
-        raise ValueError(f"fit must be a 95 % CL MagneticMomentFit of this experiment with "
-                         f"max_keV={MM_WINDOW_MAX_KEV} and convention={convention!r}")
-    tmax = sig.max_recoil_keV
-    sterile_bkg = exp.background_events_in_window(STERILE_THRESHOLD_KEV, tmax)
-    sterile_sig = float(events_per_flux_in_window(exp, STERILE_THRESHOLD_KEV, tmax).sum() * exp.detector.flux_integral_cm)
+def _parts(exp: Experiment) -> dict:
+    mm, st = exp.analysis.magnetic_moment, exp.analysis.sterile
     return {
-        "signal_events": sig.total_events(),
-        "signal_events_window": sig.events_in_window(threshold_keV, MM_WINDOW_MAX_KEV),
-        "background_events_window": sum(exp.background_events_in_window(threshold_keV, MM_WINDOW_MAX_KEV).values()),
-        "mu_limit": fit.limit(threshold_keV),
-        "sterile_signal_events": sterile_sig,
-        "sterile_background_events": sum(sterile_bkg.values()),
-        "sterile_background_xe136": sterile_bkg["136Xe"],
+        "source": exp.source, "source lines": exp.source.lines, "detector": exp.detector, "run": exp.run, "response": exp.resolution,
+        "backgrounds": exp.backgrounds, "cross section": (exp.sin2_theta_w, exp.atomic_binding),
+        "mm window": (mm.threshold_keV, mm.max_keV),
+        "mm fit": (mm.bin_keV, mm.confidence_level, mm.convention),
+        "sterile window": (st.threshold_keV, st.max_keV),
     }
 
 
-def comparison_rows(summary: dict) -> list[tuple[str, float | None, float | None, float | None]]:
-    """(key, paper, ours, ratio) for the keys the paper quotes."""
+def differences_from_paper(experiment: Experiment) -> dict[str, tuple[str, ...]]:
+    """For each summary key, the parts of ``experiment`` that differ from the paper's benchmark."""
+    ours, paper = _parts(experiment), _parts(Experiment.paper())
+    return {key: tuple(p for p in deps if ours[p] != paper[p]) for key, deps in _DEPENDS_ON.items()}
+
+
+def compute_summary(experiment: Experiment | None = None, threshold_keV: float | None = None,
+                    convention: str | None = None, fit: MagneticMomentFit | None = None) -> dict:
+    """Every headline number for an experiment (the paper's by default).
+
+    The magnetic-moment window and convention, and the sterile window, are the experiment's
+    analysis settings; ``threshold_keV`` and ``convention`` override the magnetic-moment ones.
+    ``fit`` may pass in a :class:`MagneticMomentFit` of the same experiment and settings that
+    the caller already has, to avoid building a second one.
+    """
+    exp = Experiment() if experiment is None else experiment
+    if threshold_keV is not None or convention is not None:
+        changes = {k: v for k, v in (("threshold_keV", threshold_keV), ("convention", convention)) if v is not None}
+        mm = dataclasses.replace(exp.analysis.magnetic_moment, **changes)
+        exp = exp.replace(analysis=dataclasses.replace(exp.analysis, magnetic_moment=mm))
+    mm = exp.analysis.magnetic_moment
+    if fit is None:
+        fit = MagneticMomentFit(exp)
+    elif fit.experiment != exp or fit.settings != mm:
+        raise ValueError("fit must be a MagneticMomentFit of this experiment with its analysis.magnetic_moment "
+                         f"settings ({mm})")
+    sig = exp.signal
+    lo, hi = exp.sterile_window_keV()
+    sterile_bkg = exp.background_events_in_window(lo, hi)
+    sterile_sig = float(events_per_flux_in_window(exp, lo, hi).sum() * exp.detector.flux_integral_cm)
+    return {
+        "signal_events": sig.total_events(),
+        "signal_events_window": sig.events_in_window(mm.threshold_keV, mm.max_keV),
+        "background_events_window": sum(exp.background_events_in_window(mm.threshold_keV, mm.max_keV).values()),
+        "mu_limit": fit.limit(mm.threshold_keV),
+        "sterile_signal_events": sterile_sig,
+        "sterile_background_events": sum(sterile_bkg.values()),
+        "sterile_background_xe136": sterile_bkg.get("136Xe", 0.0),
+    }
+
+
+def comparison_rows(summary: dict, experiment: Experiment | None = None) -> list[tuple]:
+    """(key, paper, ours, ratio, note) for the summary keys.
+
+    ``paper`` and ``ratio`` are given only where the number's set-up and window are the
+    paper's (``experiment`` defaults to the paper's benchmark); ``note`` says otherwise what
+    differs, or that the paper does not quote the number.
+    """
+    diffs = differences_from_paper(Experiment() if experiment is None else experiment)
     rows = []
     for key in SUMMARY_KEYS:
         ours = summary.get(key)
-        paper = PAPER.get(key, (None, ""))[0]
-        ratio = ours / paper if (ours is not None and paper) else None
-        rows.append((key, paper, ours, ratio))
+        published = PAPER_NUMBERS.get(key)
+        if published is None:
+            rows.append((key, None, ours, None, "not quoted by the paper"))
+        elif diffs[key]:
+            rows.append((key, None, ours, None, "not the paper's set-up: " + ", ".join(diffs[key])))
+        else:
+            ratio = ours / published.value if ours is not None else None
+            rows.append((key, published.value, ours, ratio, ""))
     return rows
 
 
@@ -103,11 +132,11 @@ def format_value(x) -> str:
     return f"{x:.4g}"
 
 
-def format_table(summary: dict) -> str:
-    """A readable table of the summary next to the paper."""
-    lines = [f"{'quantity':28s} {'paper':>12s} {'lxenu':>12s} {'ratio':>7s}", "-" * 62]
-    for key, paper, ours, ratio in comparison_rows(summary):
+def format_table(summary: dict, experiment: Experiment | None = None) -> str:
+    """A readable table of the summary next to the paper (where comparable)."""
+    lines = [f"{'quantity':28s} {'paper':>12s} {'lxenu':>12s} {'ratio':>7s}  note", "-" * 70]
+    for key, paper, ours, ratio, note in comparison_rows(summary, experiment):
         p, o = format_value(paper), format_value(ours)
         r = "-" if ratio is None else f"{ratio:.3f}"
-        lines.append(f"{key:28s} {p:>12s} {o:>12s} {r:>7s}")
+        lines.append(f"{key:28s} {p:>12s} {o:>12s} {r:>7s}  {note}".rstrip())
     return "\n".join(lines)

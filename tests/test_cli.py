@@ -129,4 +129,4 @@ def test_summary_reuses_a_matching_fit_and_rejects_another(base):
     with pytest.raises(ValueError, match="fit"):
         compute_summary(exp, fit=MagneticMomentFit(exp, max_keV=140.0, convention="two_sided"))
     with pytest.raises(ValueError, match="fit"):
-        compute_summary(Experiment(), fit=fit)
+        compute_summary(Experiment().with_options(days=50), fit=fit)

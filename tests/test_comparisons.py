@@ -10,7 +10,7 @@ def test_sphere_geometry_closes():
     det = SphericalDetector()
     lo, hi = det.distance_range_cm
     assert det.cumulative_volume_cm3(hi) == pytest.approx(det.volume_cm3, rel=1e-12)
-    f = lambda L: 0.5 * (1 - det._c(L))
+    f = det.solid_angle_fraction
     num, _ = integrate.quad(f, lo, hi)
     assert det.flux_integral_cm == pytest.approx(num, rel=1e-9)
     # far away the sphere is a point
