@@ -1,10 +1,11 @@
-r"""Photon attenuation in tungsten and liquid xenon, 0.3-3 MeV.
+r"""Photon attenuation in tungsten and liquid xenon, 0.15-3 MeV.
 
 Mass attenuation coefficients mu/rho (total, with coherent scattering) are the NIST values
 (Hubbell & Seltzer, NIST SRD 126, Table 3; the XCOM database at the same energies) vendored
 in ``lxenu/data/nist_mu_rho_W_Xe.csv`` with their provenance. Between tabulated energies
 they are interpolated linearly in (log E, log mu/rho), as NIST recommends for smooth
-stretches without absorption edges (there are none in W or Xe above 0.3 MeV).
+stretches without absorption edges (there are none in W or Xe above 0.15 MeV; the W K edge
+is at 69.5 keV, the Xe K edge at 34.6 keV).
 
 Narrow-beam ("good geometry") transmission through layers i of thickness x_i and density
 rho_i is
@@ -17,7 +18,7 @@ which counts only uncollided photons. Photons scattered through small angles als
 the target; a build-up factor B >= 1 multiplies T. Without the ANSI/ANS-6.4.3 build-up
 tables (not available to us), :func:`transmission` offers the linear form
 B = 1 + mu x (mu x the total number of mean free paths), a deliberately generous stated
-bound for high-Z shields at 0.3-3 MeV; it is an option, never the default.
+bound for high-Z shields at 0.15-3 MeV; it is an option, never the default.
 
 The paper (Coloma, Huber & Link 2014, sect. 2) quotes an attenuation of 1e-11 at 1.5 MeV for
 17 cm of tungsten plus 70 cm of liquid xenon; :func:`paper_shield_transmission` computes ours.

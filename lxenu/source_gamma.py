@@ -28,8 +28,8 @@ shell, so every direction crosses the same thickness; the liquid xenon between s
 fiducial volume is a slab of thickness ``lxe_cm`` directly below the bottom face, so a
 direction at polar angle theta crosses lxe_cm / cos(theta) of it. Only directions through
 the bottom face reach the fiducial volume. Transmission is narrow-beam (uncollided photons)
-unless ``buildup="linear"``. Gammas below 300 keV (the table's lower edge) are taken as fully
-absorbed: 17 cm of tungsten is > 100 mean free paths for them.
+unless ``buildup="linear"``. Gammas below 150 keV (the table's lower edge) are taken as fully
+absorbed: 17 cm of tungsten is > 500 mean free paths for them.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def fiducial_interaction_probability(E_keV, detector: CylindricalDetector | None
     """Probability per isotropically emitted gamma of energy E (keV) to interact in the fiducial volume.
 
     With ``interacting=False``: the probability to *enter* it (uncollided). Energies below
-    the attenuation table (300 keV) give 0 (absorbed in the tungsten); above 3 MeV they raise.
+    the attenuation table (150 keV) give 0 (absorbed in the tungsten); above 3 MeV they raise.
     """
     det = CylindricalDetector() if detector is None else detector
     check_non_negative("tungsten_cm", tungsten_cm, "cm")
