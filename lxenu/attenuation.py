@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expn
 
 from .detector import LXE_DENSITY_G_CM3
 from .validation import check_non_negative, check_positive, check_range
@@ -113,3 +114,15 @@ def paper_shield_transmission(E_keV=1500.0, buildup: str = "none", tungsten_cm: 
                               lxe_cm: float = PAPER_LXE_CM):
     """Transmission through 17 cm W + 70 cm LXe (the paper quotes 1e-11 at 1.5 MeV)."""
     return transmission(E_keV, paper_layers(tungsten_cm, lxe_cm), buildup)
+
+
+def half_space_escape_probability(E_keV, depth_cm, material: str = "Xe", density_g_cm3: float = LXE_DENSITY_G_CM3):
+    """Probability that a gamma emitted isotropically at ``depth_cm`` below the flat surface of a
+    half-space leaves it without interacting: 1/2 E_2(mu d), E_2 the exponential integral
+    (the standard slab-escape result, e.g. Chandrasekhar, *Radiative Transfer*, 1960, ch. 1).
+    1/2 at the surface; falls as e^(-mu d)/(2 mu d) deep inside.
+    """
+    check_non_negative("depth_cm", depth_cm, "cm")
+    check_positive("density_g_cm3", density_g_cm3, "g/cm^3")
+    tau = mass_attenuation_cm2_g(material, E_keV) * density_g_cm3 * np.asarray(depth_cm, dtype=float)
+    return 0.5 * expn(2, tau)
