@@ -260,6 +260,38 @@ class ImpurityInventory:
         check_non_negative("tungsten_cm", self.tungsten_cm, "cm")
         check_non_negative("lxe_cm", self.lxe_cm, "cm")
 
+    @classmethod
+    def from_gamma_emission(cls, gammas_per_day: float, shares: dict, **kwargs) -> "ImpurityInventory":
+        """Inventory whose total gamma emission at t = 0 is ``gammas_per_day`` (all lines, all
+        directions), split between nuclides by ``shares`` (fractions of the gamma emission, summing to 1).
+
+        For scenarios such as the paper's "1e13 gammas per day, ~95 % from short-lived isotopes":
+        the split is the caller's stated assumption, not data.
+        """
+        check_positive("gammas_per_day", gammas_per_day)
+        total = sum(shares.values())
+        if not np.isclose(total, 1.0, rtol=1e-9):
+            raise ValueError(f"shares must sum to 1; got {total:g}")
+        activities = {}
+        for name, share in shares.items():
+            if name not in NUCLIDES:
+                raise ValueError(f"shares keys must be among {tuple(NUCLIDES)}; got {name!r}")
+            check_range(f"shares[{name!r}]", share, 0.0, 1.0)
+            activities[name] = gammas_per_day * share / (NUCLIDES[name].gammas_per_decay * SECONDS_PER_DAY)
+        return cls(activities, **kwargs)
+
+    def fiducial_events_between(self, t_start_days: float, t_stop_days: float,
+                                window_keV: tuple[float, float] | None = None, escape_path_cm: float = 0.0) -> float:
+        """Gammas interacting in the fiducial volume (optionally in a single-site window) between two times, exact."""
+        t0, t1 = float(self._times(t_start_days)), float(self._times(t_stop_days))
+        check_range("t_stop_days", t1, t0, None, unit="d")
+        rates0 = self.fiducial_rate_per_day(0.0, window_keV, escape_path_cm, by_nuclide=True)
+        total = 0.0
+        for name, r0 in rates0.items():
+            lam = np.log(2.0) / NUCLIDES[name].half_life_days
+            total += float(r0) * (np.exp(-lam * t0) - np.exp(-lam * t1)) / lam
+        return total
+
     def _decays_per_day(self, name: str, t_days):
         nuc = NUCLIDES[name]
         return self.activities_Bq[name] * SECONDS_PER_DAY * np.exp(-np.log(2.0) * t_days / nuc.half_life_days)

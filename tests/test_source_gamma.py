@@ -103,6 +103,22 @@ def test_inventory_decay_and_rates():
     assert inv.short_lived_fraction(5.0) < 0.01
 
 
+def test_inventory_from_gamma_emission_and_integral():
+    inv = sg.ImpurityInventory.from_gamma_emission(1e13, {"24Na": 0.6, "64Cu": 0.35, "60Co": 0.05})
+    g = inv.gammas_per_day(0.0, by_nuclide=True)
+    assert inv.gammas_per_day(0.0) == pytest.approx(1e13, rel=1e-12)
+    assert g["64Cu"] == pytest.approx(0.35e13, rel=1e-12)
+    # exact time integral against quadrature of the rate
+    quad = integrate.quad(lambda t: float(inv.fiducial_rate_per_day(t)), 0.0, 100.0, limit=200, epsrel=1e-10)[0]
+    assert inv.fiducial_events_between(0.0, 100.0) == pytest.approx(quad, rel=1e-7)
+    assert inv.fiducial_events_between(0.0, 10.0) + inv.fiducial_events_between(10.0, 100.0) == pytest.approx(
+        inv.fiducial_events_between(0.0, 100.0), rel=1e-12)
+    with pytest.raises(ValueError, match="shares"):
+        sg.ImpurityInventory.from_gamma_emission(1e13, {"24Na": 0.5})
+    with pytest.raises(ValueError, match="t_stop_days"):
+        inv.fiducial_events_between(10.0, 5.0)
+
+
 @pytest.mark.parametrize("call, name", [
     (lambda: sg.ImpurityInventory({"137Cs": 1.0}), "activities_Bq"),
     (lambda: sg.ImpurityInventory({"24Na": -1.0}), "activities_Bq"),
