@@ -10,8 +10,16 @@ with W = 1 + T/m_e the electron total energy and p = sqrt(W^2 - 1) its momentum
 (units of m_e), W_0 = 1 + Q/m_e, F the Fermi function of the daughter nucleus of
 charge Z and C the shape factor: C = 1 for allowed transitions and
 C = q^2 + lambda_2 p^2 for unique first-forbidden ones (q = W_0 - W the neutrino
-momentum; lambda_2 ~ 1, Konopinski, *The theory of beta radioactivity*, 1966;
-Behrens & Buehring, *Electron radial wave functions and nuclear beta decay*, 1982).
+momentum; Konopinski, *The theory of beta radioactivity*, 1966; Behrens & Buehring,
+*Electron radial wave functions and nuclear beta decay*, 1982). Shapes:
+
+* ``"allowed"``: C = 1;
+* ``"unique_first_forbidden"``: C = q^2 + p^2 (lambda_2 = 1, its Z -> 0 limit);
+* ``"unique_first_forbidden_coulomb"``: C = q^2 + lambda_2(Z, W) p^2 with the Coulomb function
+  lambda_2 = F_1 / F_0 (:func:`lambda2`), as in BetaShape (X. Mougeot, PRC 91 (2015) 055504)
+  and Hayen et al., Rev. Mod. Phys. 90 (2018) 015008, sect. V;
+* ``"empirical"``: C = 1 + a W + b / W + c W^2 with user coefficients ``shape_params = (a, b, c)``,
+  the form used to parametrise measured first-forbidden non-unique shapes.
 
 The Fermi function is the relativistic point-nucleus form evaluated at the
 nuclear radius R = 1.2 A^(1/3) fm (Behrens & Buehring, eq. (7.4) with L_0 = 1):
@@ -92,6 +100,42 @@ def finite_size_correction(Z_daughter: int, T_keV, A: int):
 ROSE_SCREENING_N = 1.45
 
 
+def generalized_fermi_function(k: int, Z_daughter: int, T_keV, A: int):
+    """Point-nucleus generalised Fermi function F_{k-1}(Z, W) at the nuclear radius.
+
+    F_{k-1} = [k (2k-1)!!]^2 4^k (2pR)^{2(gamma_k - k)} e^{pi y} |Gamma(gamma_k + i y)|^2 / Gamma(1 + 2 gamma_k)^2,
+    gamma_k = sqrt(k^2 - (alpha Z)^2), y = alpha Z W / p (Behrens & Buehring 1982, ch. 7;
+    Hayen et al., Rev. Mod. Phys. 90 (2018) 015008, eq. (B5)). F_0 is the usual Fermi function
+    (without the (1 + gamma)/2 convention of :func:`fermi_function`); F_{k-1} -> 1 as Z -> 0.
+    """
+    T = np.asarray(T_keV, dtype=float)
+    check_positive("A", A)
+    check_range("k", k, 1, 10)
+    W = 1.0 + T / ELECTRON_MASS_KEV
+    p = np.sqrt(np.clip(W * W - 1.0, 1e-30, None))
+    aZ = FINE_STRUCTURE * Z_daughter
+    g = np.sqrt(k * k - aZ * aZ)
+    y = aZ * W / p
+    double_fact = np.prod(np.arange(2 * k - 1, 0, -2, dtype=float))
+    log_f = (
+        2.0 * np.log(k * double_fact)
+        + k * np.log(4.0)
+        + 2.0 * (g - k) * np.log(2.0 * p * _nuclear_radius_me(A))
+        + np.pi * y
+        + 2.0 * np.real(loggamma(g + 1j * y))
+        - 2.0 * np.real(loggamma(1.0 + 2.0 * g))
+    )
+    return np.exp(log_f)
+
+
+def lambda2(Z_daughter: int, T_keV, A: int):
+    """Coulomb function lambda_2 = F_1 / F_0 of the unique first-forbidden shape factor (1 for Z = 0)."""
+    return generalized_fermi_function(2, Z_daughter, T_keV, A) / generalized_fermi_function(1, Z_daughter, T_keV, A)
+
+
+SHAPES = ("allowed", "unique_first_forbidden", "unique_first_forbidden_coulomb", "empirical")
+
+
 def screened_electron_factor(Z_daughter: int, T_keV, A: int, screening_Z: int):
     """F(Z, W) p W with Rose's atomic screening: the electron leaves the nucleus with W - V_0.
 
@@ -110,9 +154,14 @@ def screened_electron_factor(Z_daughter: int, T_keV, A: int, screening_Z: int):
     return fermi_function(Z_daughter, T_screened, A) * p * W
 
 
-def beta_spectrum_unnormalised(T_keV, Q_keV: float, Z_daughter: int, A: int, shape: str = "allowed"):
-    """dN/dT up to a constant, zero outside 0 < T < Q."""
+def beta_spectrum_unnormalised(T_keV, Q_keV: float, Z_daughter: int, A: int, shape: str = "allowed",
+                               shape_params: tuple = ()):
+    """dN/dT up to a constant, zero outside 0 < T < Q (``shape`` one of :data:`SHAPES`)."""
     check_positive("Q_keV", Q_keV, "keV")
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {SHAPES}; got {shape!r}")
+    if shape == "empirical" and len(shape_params) != 3:
+        raise ValueError(f"shape_params must be (a, b, c) for shape 'empirical'; got {shape_params!r}")
     T = np.asarray(T_keV, dtype=float)
     inside = (T > 0.0) & (T < Q_keV)
     Tc = np.where(inside, T, 0.5 * Q_keV)
@@ -124,8 +173,11 @@ def beta_spectrum_unnormalised(T_keV, Q_keV: float, Z_daughter: int, A: int, sha
         C = 1.0
     elif shape == "unique_first_forbidden":
         C = q * q + p * p
+    elif shape == "unique_first_forbidden_coulomb":
+        C = q * q + lambda2(Z_daughter, Tc, A) * p * p
     else:
-        raise ValueError(f"shape must be 'allowed' or 'unique_first_forbidden'; got {shape!r}")
+        a, b, c = shape_params
+        C = 1.0 + a * W + b / W + c * W * W
     val = fermi_function(Z_daughter, Tc, A) * p * W * q * q * C
     return np.where(inside, val, 0.0)
 
@@ -143,7 +195,7 @@ class BetaBranch:
     """
 
     def __init__(self, Q_keV: float, Z_daughter: int, A: int, intensity: float,
-                 level_keV: float = 0.0, shape: str = "allowed"):
+                 level_keV: float = 0.0, shape: str = "allowed", shape_params: tuple = ()):
         check_positive("Q_keV", Q_keV, "keV")
         check_range("intensity", intensity, 0.0, 1.0)
         self.Q_keV = float(Q_keV)
@@ -152,10 +204,12 @@ class BetaBranch:
         self.intensity = float(intensity)
         self.level_keV = float(level_keV)
         self.shape = shape
+        self.shape_params = tuple(shape_params)
         # normalisation by Gauss-Legendre in sqrt-spaced variable (the spectrum ~ sqrt(T) at 0)
         u, wu = _gauss_legendre_on(0.0, np.sqrt(self.Q_keV), 400)
         T = u * u
-        self._norm = float(np.sum(beta_spectrum_unnormalised(T, self.Q_keV, self.Z_daughter, self.A, shape) * 2 * u * wu))
+        self._norm = float(np.sum(beta_spectrum_unnormalised(T, self.Q_keV, self.Z_daughter, self.A, shape,
+                                                       self.shape_params) * 2 * u * wu))
 
     @property
     def deposit_range_keV(self) -> tuple[float, float]:
@@ -164,7 +218,14 @@ class BetaBranch:
     def pdf(self, E_keV):
         """Normalised distribution of deposited energy, keV^-1 (integrates to 1)."""
         T = np.asarray(E_keV, dtype=float) - self.level_keV
-        return beta_spectrum_unnormalised(T, self.Q_keV, self.Z_daughter, self.A, self.shape) / self._norm
+        return beta_spectrum_unnormalised(T, self.Q_keV, self.Z_daughter, self.A, self.shape,
+                                          self.shape_params) / self._norm
+
+    def mean_kinetic_energy_keV(self) -> float:
+        """Mean beta kinetic energy of the branch, keV (Gauss-Legendre in sqrt(T))."""
+        u, wu = _gauss_legendre_on(0.0, np.sqrt(self.Q_keV), 400)
+        T = u * u
+        return float(np.sum(T * self.pdf(T + self.level_keV) * 2 * u * wu))
 
     def fraction_in_bins(self, edges_keV) -> np.ndarray:
         """Fraction of decays depositing energy in each bin (Gauss-Legendre per bin)."""

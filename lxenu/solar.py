@@ -27,6 +27,27 @@ below 1 MeV the matter effect moves P_ee by at most 0.03, so this is a ~1 % inpu
 
 The paper (sect. 2, from Baudis et al., JCAP 01 (2014) 044) uses 1.05 (pp) and
 0.51 (7Be) events per tonne per day; :func:`rate_per_tonne_day` computes ours.
+
+Magnetic moment (option ``mu_nu_muB``, default 0: the paper's background). A magnetic
+moment adds the incoherent term pi r_e^2 mu^2 (1/T - 1/E) per electron (Vogel & Engel, PRD 39
+(1989) 3378). Moments live in the mass basis, mu_jk; solar neutrinos arrive as an incoherent
+mixture of mass states (nu_j with probability |U_ej|^2 modified by MSW), so the rate is set
+by the effective moment
+
+.. math::
+
+    \mu_{\rm eff}^2 = \sum_k \Big|\sum_j A_{ej}(E, L)\, \mu_{jk}\Big|^2
+    \;\approx\; P_{ee}\,\mu_e^2 + (1 - P_{ee})\,\mu_{\mu\tau}^2
+
+(Beacom & Vogel, PRL 83 (1999) 5222; Grimus et al., Nucl. Phys. B 648 (2003) 376; the form
+quoted by Borexino, PRD 96 (2017) 091103, and XENONnT, PRL 129 (2022) 161805), with mu_e the
+moment of nu_e and mu_mutau the common moment of nu_mu and nu_tau. ``flavours_with_moment``
+chooses which flavours carry it:
+
+* ``"all"``: a flavour-blind moment, mu_e = mu_mutau = mu_nu, so mu_eff = mu_nu whatever P_ee
+  (what XENONnT's solar limit constrains);
+* ``"e"``: only nu_e carries mu_nu (mu_mutau = 0), so mu_eff^2 = P_ee(E) mu_nu^2 -- the moment a
+  51Cr nu_e source measures, seen with the solar nu_e fraction (about 0.55 for pp).
 """
 
 from __future__ import annotations
@@ -42,8 +63,8 @@ from .constants import (
     MATTER_POTENTIAL_EV_PER_NA_CM3,
     SECONDS_PER_DAY,
 )
-from .cross_section import SIN2_THETA_W_DEFAULT, t_max_keV, weak_sigma_between
-from .validation import check_non_negative, check_range
+from .cross_section import SIN2_THETA_W_DEFAULT, magnetic_sigma_between, t_max_keV, weak_sigma_between
+from .validation import check_edges, check_non_negative, check_range
 
 #: NuFIT 5.2 (2022), normal ordering, with SK atmospheric data: sin^2 theta12, sin^2 theta13, dm2_21 (eV^2).
 SIN2_THETA12 = 0.303
@@ -77,6 +98,9 @@ _LINES = {
 #: The paper's components (sect. 2): pp and 7Be.
 PAPER_COMPONENTS = ("pp", "7Be")
 COMPONENTS = tuple(SOLAR_FLUX_CM2_S)
+
+#: Which flavours carry the magnetic moment (see module docstring).
+MOMENT_FLAVOURS = ("all", "e")
 
 
 def survival_probability(E_keV, density_NA_cm3: float = 0.0,
@@ -130,19 +154,31 @@ class SolarNeutrinos:
         always share one cross section.
     oscillations:
         ``False`` sets P_ee = 1 (all neutrinos arrive as nu_e), for comparison.
+    mu_nu_muB:
+        Neutrino magnetic moment, Bohr magnetons (0 = the paper). When > 0 the magnetic
+        scattering is added to every component; bins must then start above 0 keV.
+    flavours_with_moment:
+        ``"all"`` (flavour-blind effective moment) or ``"e"`` (nu_e only), see the module docstring.
     """
+
+    label = "solar"
 
     components: tuple[str, ...] = PAPER_COMPONENTS
     flux_scale: float = 1.0
     sin2_theta_w: float = SIN2_THETA_W_DEFAULT
     atomic_binding: bool = False
     oscillations: bool = True
+    mu_nu_muB: float = 0.0
+    flavours_with_moment: str = "all"
 
     def __post_init__(self):
         for c in self.components:
             if c not in COMPONENTS:
                 raise ValueError(f"components must be drawn from {COMPONENTS}; got {c!r}")
         check_non_negative("flux_scale", self.flux_scale)
+        check_non_negative("mu_nu_muB", self.mu_nu_muB, "mu_B")
+        if self.flavours_with_moment not in MOMENT_FLAVOURS:
+            raise ValueError(f"flavours_with_moment must be one of {MOMENT_FLAVOURS}; got {self.flavours_with_moment!r}")
 
     @staticmethod
     def _energy_nodes(component: str):
@@ -163,7 +199,7 @@ class SolarNeutrinos:
     def _per_electron_rate_by_node(self, component, T1, T2):
         """Events per electron per second in recoil bins [T1, T2), for each neutrino-energy node."""
         E, w = self._energy_nodes(component)
-        pee = survival_probability(E, PRODUCTION_DENSITY_NA_CM3[component]) if self.oscillations else np.ones_like(E)
+        pee = self._survival(component, E)
         Tlo = np.asarray(T1, dtype=float)[None, :]
         Thi = np.asarray(T2, dtype=float)[None, :]
         Ec = E[:, None]
@@ -173,19 +209,69 @@ class SolarNeutrinos:
         flux = SOLAR_FLUX_CM2_S[component] * self.flux_scale
         return flux * w[:, None] * per_E
 
+    def _survival(self, component, E):
+        return survival_probability(E, PRODUCTION_DENSITY_NA_CM3[component]) if self.oscillations else np.ones_like(E)
+
+    def _magnetic_per_electron_rate_between(self, component, T1, T2, mu_nu_muB):
+        """Magnetic-scattering events per electron per second in recoil bins [T1, T2) (T1 > 0)."""
+        E, w = self._energy_nodes(component)
+        weight = self._survival(component, E) if self.flavours_with_moment == "e" else np.ones_like(E)
+        sig = magnetic_sigma_between(np.asarray(T1, dtype=float)[None, :], np.asarray(T2, dtype=float)[None, :],
+                                     E[:, None], mu_nu_muB, self.atomic_binding)
+        flux = SOLAR_FLUX_CM2_S[component] * self.flux_scale
+        return flux * np.sum((w * weight)[:, None] * sig, axis=0)
+
+    def magnetic_events_per_tonne_day(self, edges_keV, component: str | None = None,
+                                      mu_nu_muB: float | None = None) -> np.ndarray:
+        """Magnetic-moment part of the solar recoil spectrum, events per tonne per day in bins.
+
+        Summed over the included components (or one ``component``), at ``mu_nu_muB``
+        (default: this object's moment). Bins must start above 0 keV (the 1/T rate diverges).
+        """
+        edges = check_edges("edges_keV", edges_keV)
+        if edges[0] <= 0.0:
+            raise ValueError(f"edges_keV must start above 0 keV for the magnetic term (1/T diverges); got {edges[0]:g}")
+        mu = self.mu_nu_muB if mu_nu_muB is None else mu_nu_muB
+        check_non_negative("mu_nu_muB", mu, "mu_B")
+        comps = self.components if component is None else (component,)
+        total = np.zeros(edges.size - 1)
+        for c in comps:
+            if c not in COMPONENTS:
+                raise ValueError(f"component must be one of {COMPONENTS}; got {c!r}")
+            total += self._magnetic_per_electron_rate_between(c, edges[:-1], edges[1:], mu)
+        return total * self.electrons_per_tonne() * SECONDS_PER_DAY
+
+    def spectrum_per_tonne_day_keV(self, T_keV) -> np.ndarray:
+        """dN/dT, events per tonne per day per keV (weak + magnetic), by central differences of exact bins."""
+        T = np.atleast_1d(np.asarray(T_keV, dtype=float))
+        check_non_negative("T_keV", T, "keV")
+        h = np.maximum(1e-4 * T, 1e-4)
+        lo = np.maximum(T - h, 1e-9 if self.mu_nu_muB > 0 else 0.0)
+        hi = T + h
+        out = np.zeros_like(T)
+        for c in self.components:
+            rate = self._per_electron_rate_between(c, lo, hi)
+            if self.mu_nu_muB > 0:
+                rate = rate + self._magnetic_per_electron_rate_between(c, lo, hi, self.mu_nu_muB)
+            out += rate
+        return out * self.electrons_per_tonne() * SECONDS_PER_DAY / (hi - lo)
+
     @staticmethod
     def electrons_per_tonne(molar_mass_g=131.293, Z=54) -> float:
         return 1e6 * Z * AVOGADRO / molar_mass_g
 
     def component_events_per_tonne_day(self, component: str, edges_keV) -> np.ndarray:
-        """Events per tonne of xenon per day in recoil-energy bins, for one component."""
-        edges = np.asarray(edges_keV, dtype=float)
+        """Events per tonne of xenon per day in recoil-energy bins, for one component (+ magnetic if mu > 0)."""
+        edges = check_edges("edges_keV", edges_keV)
         rate = self._per_electron_rate_between(component, edges[:-1], edges[1:])
-        return rate * self.electrons_per_tonne() * SECONDS_PER_DAY
+        weak = rate * self.electrons_per_tonne() * SECONDS_PER_DAY
+        if self.mu_nu_muB > 0:
+            return weak + self.magnetic_events_per_tonne_day(edges, component)
+        return weak
 
     def events_per_tonne_day(self, edges_keV) -> np.ndarray:
         """Events per tonne per day in recoil bins, summed over the included components."""
-        edges = np.asarray(edges_keV, dtype=float)
+        edges = check_edges("edges_keV", edges_keV)
         total = np.zeros(edges.size - 1)
         for c in self.components:
             total += self.component_events_per_tonne_day(c, edges)
