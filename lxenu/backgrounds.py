@@ -33,6 +33,7 @@ from .double_beta import (
     summed_energy_fraction,
     summed_energy_pdf,
 )
+from .double_ec import Xenon124DoubleEC
 from .solar import SolarNeutrinos
 from .target import Target
 from .validation import check_edges, check_non_negative, check_positive, check_range
@@ -244,14 +245,17 @@ class BackgroundComponent(Protocol):
 
 #: Component classes by the table name used in experiment files (``[backgrounds.<key>]``),
 #: and the label of each in tables and plots.
-COMPONENT_TYPES = {"solar": SolarNeutrinos, "kr85": Krypton85, "rn222": Radon222, "xe136": Xenon136DoubleBeta}
-COMPONENT_LABELS = {"solar": "solar", "kr85": "85Kr", "rn222": "222Rn", "xe136": "136Xe"}
+COMPONENT_TYPES = {"solar": SolarNeutrinos, "kr85": Krypton85, "rn222": Radon222, "xe136": Xenon136DoubleBeta,
+                   "xe124": Xenon124DoubleEC}
+COMPONENT_LABELS = {"solar": "solar", "kr85": "85Kr", "rn222": "222Rn", "xe136": "136Xe", "xe124": "124Xe"}
 #: Isotopes of the target that a component needs.
-COMPONENT_ISOTOPES = {"xe136": "136Xe"}
+COMPONENT_ISOTOPES = {"xe136": "136Xe", "xe124": "124Xe"}
+#: The paper's components (sect. 2): solar pp + 7Be, 85Kr, 222Rn (214Pb) and 136Xe.
+PAPER_COMPONENT_KEYS = ("solar", "kr85", "rn222", "xe136")
 
 
 def _default_components():
-    return tuple((key, cls()) for key, cls in COMPONENT_TYPES.items())
+    return tuple((key, COMPONENT_TYPES[key]()) for key in PAPER_COMPONENT_KEYS)
 
 
 @dataclass(frozen=True)
