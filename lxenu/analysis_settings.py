@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .statistics import DELTA_CHI2_CONVENTIONS
-from .validation import check_integer, check_positive, check_range
+from .validation import check_scalar_fields, check_integer, check_positive, check_range
 
 #: A window that ends at the largest recoil energy of the source's highest line.
 ENDPOINT = "endpoint"
@@ -53,6 +53,7 @@ class MagneticMomentSettings:
     convention: str = "one_sided"
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_positive("max_keV", self.max_keV, "keV")
         check_range("threshold_keV", self.threshold_keV, 0.1, self.max_keV, high_inclusive=False, unit="keV")
         check_range("bin_keV", self.bin_keV, 0.0, self.max_keV - self.threshold_keV, low_inclusive=False, unit="keV")
@@ -96,6 +97,7 @@ class SterileSettings:
     seed: int = 51
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_range("threshold_keV", self.threshold_keV, 0.0, None, unit="keV")
         if isinstance(self.max_keV, str):
             if self.max_keV != ENDPOINT:

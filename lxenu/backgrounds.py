@@ -36,7 +36,7 @@ from .double_beta import (
 from .double_ec import Xenon124DoubleEC
 from .solar import SolarNeutrinos
 from .target import Target
-from .validation import check_edges, check_non_negative, check_positive, check_range
+from .validation import check_scalar_fields, check_edges, check_non_negative, check_positive, check_range
 
 XENON_ATOMS_PER_TONNE = 1e6 * AVOGADRO / XENON_MOLAR_MASS_G
 
@@ -98,6 +98,7 @@ class Krypton85(_BetaEmitter):
     main_branch_shape: str = "unique_first_forbidden"
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_non_negative("natkr_ppt", self.natkr_ppt, "ppt")
         check_range("kr85_fraction", self.kr85_fraction, 0.0, 1.0)
         if self.main_branch_shape not in KR85_MAIN_SHAPES:
@@ -156,6 +157,7 @@ class Radon222(_BetaEmitter):
     ground_state_shape_params: tuple = ()
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_non_negative("activity_uBq_per_kg", self.activity_uBq_per_kg, "uBq/kg")
         n_excited = len(PB214_BRANCHES) - 1
         for name in ("naked_beta_fraction", "excited_single_site_fraction"):
@@ -211,6 +213,7 @@ class Xenon136DoubleBeta:
     spectrum_model: str = "fermi"
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_range("depletion", self.depletion, 0.0, 1.0)
         check_positive("half_life_yr", self.half_life_yr, "yr")
         check_range("natural_abundance", self.natural_abundance, 0.0, 1.0)
@@ -279,6 +282,7 @@ class BackgroundModel:
     scale: float = 1.0
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_non_negative("scale", self.scale)
         if not isinstance(self.components, tuple):
             raise ValueError(f"components must be a tuple of (key, component) pairs; got {self.components!r}")

@@ -32,7 +32,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .target import XENON, Target, target_named
-from .validation import check_edges, check_integer, check_positive
+from .validation import check_scalar_fields, check_edges, check_integer, check_range
 
 #: Standard atomic weight of xenon, g/mol (see :data:`lxenu.target.XENON`).
 XENON_MOLAR_MASS_G = XENON.molar_mass_g
@@ -41,6 +41,10 @@ XENON_Z = XENON.electrons_per_molecule
 #: Default liquid-xenon density, g/cm^3. 2.9 g/cm^3 (LXe near 175 K, as in LZ) turns the
 #: paper's 1.38 m x 1.38 m cylinder into 5.99 t, the paper's "~6 tons".
 LXE_DENSITY_G_CM3 = 2.9
+#: Largest detector dimension or source distance accepted, m, and largest density, g/cm^3
+#: (osmium, the densest element, is 22.6): beyond them an input is a typing error.
+MAX_SIZE_M = 1000.0
+MAX_DENSITY_G_CM3 = 25.0
 
 
 @runtime_checkable
@@ -203,10 +207,11 @@ class CylindricalDetector(AxisymmetricVolume):
     target: str = "xenon"
 
     def __post_init__(self):
-        check_positive("height_m", self.height_m, "m")
-        check_positive("diameter_m", self.diameter_m, "m")
-        check_positive("gap_m", self.gap_m, "m")
-        check_positive("density_g_cm3", self.density_g_cm3, "g/cm^3")
+        check_scalar_fields(self)
+        check_range("height_m", self.height_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
+        check_range("diameter_m", self.diameter_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
+        check_range("gap_m", self.gap_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
+        check_range("density_g_cm3", self.density_g_cm3, 0.0, MAX_DENSITY_G_CM3, low_inclusive=False, unit="g/cm^3")
         _check_target(self.target)
 
     # -- sizes -----------------------------------------------------------------------------
@@ -333,9 +338,10 @@ class SphericalDetector(AxisymmetricVolume):
     target: str = "pseudocumene"
 
     def __post_init__(self):
-        check_positive("radius_m", self.radius_m, "m")
-        check_positive("distance_m", self.distance_m, "m")
-        check_positive("density_g_cm3", self.density_g_cm3, "g/cm^3")
+        check_scalar_fields(self)
+        check_range("radius_m", self.radius_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
+        check_range("distance_m", self.distance_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
+        check_range("density_g_cm3", self.density_g_cm3, 0.0, MAX_DENSITY_G_CM3, low_inclusive=False, unit="g/cm^3")
         _check_target(self.target)
         if self.distance_m <= self.radius_m:
             raise ValueError(

@@ -42,7 +42,7 @@ from scipy.special import ndtr
 
 from .constants import AVOGADRO, DAYS_PER_YEAR
 from .detector import XENON_MOLAR_MASS_G
-from .validation import check_edges, check_non_negative, check_positive, check_range
+from .validation import check_scalar_fields, check_edges, check_non_negative, check_positive, check_range
 
 #: XENON1T, PRC 106 (2022) 024328: T1/2(2nuECEC, 124Xe) = (1.1 +- 0.2 stat +- 0.1 sys) x 1e22 yr.
 XE124_HALF_LIFE_YR = 1.1e22
@@ -84,6 +84,7 @@ class Xenon124DoubleEC:
     width_keV: float = 0.0
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_non_negative("abundance_factor", self.abundance_factor)
         check_range("abundance_factor * natural_abundance", self.abundance_factor * self.natural_abundance, 0.0, 1.0)
         check_positive("half_life_yr", self.half_life_yr, "yr")

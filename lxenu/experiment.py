@@ -47,7 +47,7 @@ from .response import DetectorResponse, smeared_window_counts
 from .schema import build, check_value, table_of
 from .signal import SignalPrediction, fine_true_edges_keV
 from .source import LineSource, RunPlan, load_source_table
-from .validation import check_range
+from .validation import check_scalar_fields, check_range
 
 #: Top-level sections of an experiment file, besides ``name``, ``description`` and ``reference``.
 SECTIONS = ("source", "detector", "run", "response", "cross_section", "backgrounds", "analysis")
@@ -129,6 +129,7 @@ class Experiment:
     reference: str = field(default="", compare=False)
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_range("sin2_theta_w", self.sin2_theta_w, 0.0, 1.0)
         if not isinstance(self.atomic_binding, (bool, np.bool_)):
             raise ValueError(f"atomic_binding must be true or false; got {self.atomic_binding!r}")

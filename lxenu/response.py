@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
-from .validation import check_edges, check_non_negative
+from .validation import check_scalar_fields, check_edges, check_non_negative
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class EnergyResolution:
     noise_keV: float = 0.0
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_non_negative("stochastic_keV_sqrt", self.stochastic_keV_sqrt, "keV^1/2")
         check_non_negative("constant", self.constant)
         check_non_negative("noise_keV", self.noise_keV, "keV")
@@ -70,6 +71,7 @@ class DetectorResponse(EnergyResolution):
     vertex_resolution_cm: float = 1.0
 
     def __post_init__(self):
+        check_scalar_fields(self)
         super().__post_init__()
         check_non_negative("vertex_resolution_cm", self.vertex_resolution_cm, "cm")
 

@@ -64,7 +64,7 @@ from .constants import (
     SECONDS_PER_DAY,
 )
 from .cross_section import SIN2_THETA_W_DEFAULT, magnetic_sigma_between, t_max_keV, weak_sigma_between
-from .validation import check_edges, check_non_negative, check_range
+from .validation import check_scalar_fields, check_edges, check_non_negative, check_range
 
 #: NuFIT 5.2 (2022), normal ordering, with SK atmospheric data: sin^2 theta12, sin^2 theta13, dm2_21 (eV^2).
 SIN2_THETA12 = 0.303
@@ -172,6 +172,7 @@ class SolarNeutrinos:
     flavours_with_moment: str = "all"
 
     def __post_init__(self):
+        check_scalar_fields(self)
         for c in self.components:
             if c not in COMPONENTS:
                 raise ValueError(f"components must be drawn from {COMPONENTS}; got {c!r}")

@@ -27,7 +27,7 @@ import numpy as np
 
 from .constants import BECQUEREL_PER_CURIE, SECONDS_PER_DAY
 from .schema import build, table_of
-from .validation import check_non_negative, check_positive, check_range
+from .validation import check_scalar_fields, check_non_negative, check_positive, check_range
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class NeutrinoLine:
     label: str = ""
 
     def __post_init__(self):
-        check_positive("energy_keV", self.energy_keV, "keV")
+        check_scalar_fields(self)
+        check_range("energy_keV", self.energy_keV, 0.0, 1e5, low_inclusive=False, unit="keV")
         check_range("branching", self.branching, 0.0, 1.0)
         if not isinstance(self.label, str):
             raise ValueError(f"label must be a string; got {self.label!r}")
@@ -60,6 +61,12 @@ CR51_FOUR_LINES = (
     NeutrinoLine(432.0, 0.0093, "432 keV (L, 320 keV level)"),
 )
 
+#: Largest activity accepted, MCi: far above any source made (GALLEX 1.7 MCi, BEST 3.4 MCi) or
+#: proposed (SOX 10 MCi); larger inputs are typing errors, not studies.
+MAX_ACTIVITY_MCI = 1000.0
+#: Longest run or start delay accepted, days (about 270 years).
+MAX_DAYS = 1e5
+
 #: Mean life used by the paper, days (sect. 1).
 CR51_MEAN_LIFE_DAYS_PAPER = 39.96
 
@@ -79,6 +86,7 @@ class CylindricalSourceShape:
     height_cm: float = 14.0
 
     def __post_init__(self):
+        check_scalar_fields(self)
         check_non_negative("diameter_cm", self.diameter_cm, "cm")
         check_non_negative("height_cm", self.height_cm, "cm")
 
@@ -119,8 +127,9 @@ class LineSource:
     reference: str = field(default="", compare=False)
 
     def __post_init__(self):
-        check_positive("activity_MCi", self.activity_MCi, "MCi")
-        check_positive("mean_life_days", self.mean_life_days, "days")
+        check_scalar_fields(self)
+        check_range("activity_MCi", self.activity_MCi, 0.0, MAX_ACTIVITY_MCI, low_inclusive=False, unit="MCi")
+        check_range("mean_life_days", self.mean_life_days, 0.0, 1e6, low_inclusive=False, unit="days")
         if not isinstance(self.lines, tuple) or not all(isinstance(x, NeutrinoLine) for x in self.lines):
             raise ValueError(f"lines must be a tuple of NeutrinoLine; got {self.lines!r}")
         if not self.lines:
@@ -247,11 +256,12 @@ class RunPlan:
     deployments: int = 1
 
     def __post_init__(self):
-        check_positive("days", self.days, "days")
-        check_non_negative("start_day", self.start_day, "days")
+        check_scalar_fields(self)
+        check_range("days", self.days, 0.0, MAX_DAYS, low_inclusive=False, unit="days")
+        check_range("start_day", self.start_day, 0.0, MAX_DAYS, unit="days")
         if isinstance(self.deployments, bool) or int(self.deployments) != self.deployments:
             raise ValueError(f"deployments must be an integer >= 1; got {self.deployments!r}")
-        check_range("deployments", self.deployments, 1, None)
+        check_range("deployments", self.deployments, 1, 1000)
 
     @property
     def live_days(self) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 
@@ -17,9 +19,10 @@ def check_range(
 ):
     """Return ``value`` (a number or array) if every element lies in the range, else raise.
 
-    ``None`` for ``low`` or ``high`` leaves that side open. NaN is always rejected.
+    ``None`` for ``low`` or ``high`` leaves that side open. NaN is always rejected, and so are
+    strings, ``None`` and booleans where a number is meant.
     """
-    arr = np.asarray(value, dtype=float)
+    arr = as_float_array(name, value)
     lo_br = "[" if (low_inclusive and low is not None) else "("
     hi_br = "]" if (high_inclusive and high is not None) else ")"
     lo_txt = "-inf" if low is None else f"{low:g}"
@@ -38,10 +41,26 @@ def check_range(
     return value
 
 
+def as_float_array(name: str, value) -> np.ndarray:
+    """``value`` as a float array, or a ``ValueError`` naming ``name`` if it is not numeric.
+
+    Booleans are rejected: ``True`` is not a number of keV.
+    """
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+        raise ValueError(f"{name} must be a number; got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers; got {value!r}") from None
+    if arr.dtype == object or np.asarray(value).dtype == bool:
+        raise ValueError(f"{name} must be a number or an array of numbers; got {value!r}")
+    return arr
+
+
 def check_positive(name: str, value, unit: str = ""):
     """Require a finite, strictly positive number (or array of them)."""
     check_range(name, value, 0.0, None, low_inclusive=False, unit=unit)
-    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+    if not np.all(np.isfinite(as_float_array(name, value))):
         raise ValueError(f"{name} must be finite and > 0 {unit}".rstrip() + f"; got {value}")
     return value
 
@@ -49,14 +68,15 @@ def check_positive(name: str, value, unit: str = ""):
 def check_non_negative(name: str, value, unit: str = ""):
     """Require a finite number >= 0 (or array of them)."""
     check_range(name, value, 0.0, None, unit=unit)
-    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+    if not np.all(np.isfinite(as_float_array(name, value))):
         raise ValueError(f"{name} must be finite and >= 0 {unit}".rstrip() + f"; got {value}")
     return value
 
 
 def check_integer(name: str, value, low: int = 1, high: int | None = None) -> int:
     """Require an integer in [low, high]."""
-    if isinstance(value, bool) or not float(value).is_integer():
+    arr = as_float_array(name, value)
+    if arr.ndim != 0 or not np.isfinite(arr) or not float(arr).is_integer():
         raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
     check_range(name, float(value), low, high)
     return int(value)
@@ -64,12 +84,29 @@ def check_integer(name: str, value, low: int = 1, high: int | None = None) -> in
 
 def check_edges(name: str, edges) -> np.ndarray:
     """Require a 1-d array of at least two strictly increasing, finite bin edges."""
-    e = np.asarray(edges, dtype=float)
+    e = as_float_array(name, edges)
     if e.ndim != 1 or e.size < 2:
         raise ValueError(f"{name} must be a 1-d array of at least two bin edges; got shape {e.shape}")
     if not np.all(np.isfinite(e)):
-        raise ValueError(f"{name} must be finite")
+        raise ValueError(f"{name} must be finite; got {e.tolist() if e.size < 8 else 'an array with non-finite entries'}")
     if np.any(np.diff(e) <= 0):
-        raise ValueError(f"{name} must be strictly increasing")
+        shown = e.tolist() if e.size < 8 else f"an array of {e.size} edges"
+        raise ValueError(f"{name} must be strictly increasing; got {shown}")
     return e
 
+
+
+def check_scalar_fields(obj) -> None:
+    """Require every field of a dataclass annotated ``float`` or ``int`` to hold one real number.
+
+    Called first in ``__post_init__`` so that a string, ``None``, a bool or a list given for a
+    number raises a ``ValueError`` naming the field.
+    """
+    for f in dataclasses.fields(obj):
+        hint = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+        if hint not in ("float", "int"):
+            continue
+        value = getattr(obj, f.name)
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            kind = "an integer" if hint == "int" else "a number"
+            raise ValueError(f"{f.name} must be {kind}; got {value!r}")
