@@ -290,7 +290,10 @@ def _source_from_table(table, where: str) -> LineSource:
     table = dict(table)
     if "preset" in table:
         preset = check_value(where, "preset", table.pop("preset"), str)
-        table = {**load_source_table(preset), **table}
+        try:
+            table = {**load_source_table(preset), **table}
+        except ValueError as err:
+            raise ValueError(f"{where}: preset: {err}") from None
     return LineSource.from_dict(table, where)
 
 

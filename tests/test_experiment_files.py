@@ -1,0 +1,258 @@
+"""Experiments as data: presets, files, round trips, overrides and their errors (issue 10)."""
+
+import dataclasses
+import json
+import subprocess
+import sys
+import tomllib
+
+import numpy as np
+import pytest
+
+import lxenu
+from lxenu.cli import main
+from lxenu.experiment import Experiment, experiment_presets
+from lxenu.paper import PAPER_NUMBERS, paper_value
+from lxenu.source import LineSource, source_presets
+from lxenu.summary import comparison_rows, compute_summary
+
+PRESETS = sorted(experiment_presets())
+SOURCES = sorted(source_presets())
+
+
+def cli_json(capsys, *argv):
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(scope="module")
+def default_summary():
+    return compute_summary()
+
+
+def test_default_is_the_paper_preset():
+    assert Experiment() == Experiment.from_file("paper2014") == Experiment.paper()
+    assert Experiment().to_dict()["analysis"] == Experiment.from_file("paper2014").to_dict()["analysis"]
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_loads_validates_and_round_trips(name, tmp_path):
+    exp = Experiment.from_file(name)
+    assert exp.description and exp.reference, "every preset says what it is and cites its source"
+    again = Experiment.from_dict(tomllib.loads(exp.to_toml()))
+    assert again == exp
+    assert again.to_dict() == exp.to_dict()
+    path = tmp_path / f"{name}.toml"
+    path.write_text(exp.to_toml())
+    assert Experiment.from_file(path).to_dict() == exp.to_dict()
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_every_source_preset_loads_and_round_trips(name):
+    src = LineSource.from_preset(name)
+    assert src.description and src.reference
+    assert LineSource.from_dict(src.to_dict()) == src
+    assert sum(line.branching for line in src.lines) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_summary_from_preset_and_resolved_file_equal_the_default(capsys, tmp_path, default_summary):
+    default = cli_json(capsys, "summary", "--json")
+    assert cli_json(capsys, "summary", "--json", "--experiment", "paper2014") == default
+    assert main(["experiment", "paper2014"]) == 0
+    path = tmp_path / "f.toml"
+    path.write_text(capsys.readouterr().out)
+    assert cli_json(capsys, "summary", "--json", "--experiment", str(path)) == default
+    for key, value in default_summary.items():
+        assert default[key] == pytest.approx(value, rel=1e-12)
+
+
+def test_published_numbers_come_from_one_file():
+    assert paper_value("signal_events") == 12518
+    assert paper_value("mu_limit") == 4.9e-12
+    assert PAPER_NUMBERS["sterile_background_xe136"].section == "3"
+    with pytest.raises(ValueError, match="key"):
+        paper_value("no_such_number")
+
+
+def test_summary_compares_with_the_paper_only_for_the_paper_set_up(default_summary):
+    rows = {r[0]: r for r in comparison_rows(default_summary)}
+    assert rows["mu_limit"][1] == paper_value("mu_limit")
+    assert rows["mu_limit"][3] == pytest.approx(default_summary["mu_limit"] / 4.9e-12)
+    lower = Experiment().replace(analysis=dataclasses.replace(
+        Experiment().analysis, magnetic_moment=dataclasses.replace(Experiment().analysis.magnetic_moment,
+                                                                   threshold_keV=1.0)))
+    rows = {r[0]: r for r in comparison_rows(compute_summary(lower), lower)}
+    assert rows["mu_limit"][1] is None and rows["mu_limit"][3] is None and "mm window" in rows["mu_limit"][4]
+    assert rows["signal_events"][3] is not None  # the total signal does not depend on the window
+
+
+def test_threshold_flag_is_not_compared_with_the_paper(capsys):
+    assert main(["summary", "--threshold-kev", "1"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("mu_limit"))
+    assert "not the paper's set-up" in line and "4.9e-12" not in line
+
+
+# -- overrides change the numbers as the physics says -------------------------------------------
+def test_activity_scales_signal_linearly(capsys, default_summary):
+    got = cli_json(capsys, "summary", "--json", "--set", "source.activity_MCi=10")
+    assert got["signal_events"] == pytest.approx(2 * default_summary["signal_events"], rel=1e-12)
+    assert got["background_events_window"] == pytest.approx(default_summary["background_events_window"], rel=1e-12)
+
+
+def test_set_and_short_flag_agree(capsys):
+    assert (cli_json(capsys, "summary", "--json", "--set", "run.days=50")
+            == cli_json(capsys, "summary", "--json", "--days", "50"))
+    assert (cli_json(capsys, "summary", "--json", "--set", "backgrounds.xe136.depletion=0.9")
+            == cli_json(capsys, "summary", "--json", "--xe136-depletion", "0.9"))
+
+
+def test_geometry_scaling():
+    base = Experiment()
+    # doubling every length: volume x 8, flux integral x 2 (it is a length), electrons per cm^3 fixed
+    big = base.replace(detector=dataclasses.replace(base.detector, height_m=2.76, diameter_m=2.76, gap_m=2.0))
+    assert big.detector.mass_t == pytest.approx(8 * base.detector.mass_t, rel=1e-12)
+    assert big.signal.total_events() == pytest.approx(2 * base.signal.total_events(), rel=1e-12)
+    # far away the signal falls as 1/gap^2 (point-like detector)
+    far1 = base.with_options(gap_m=50.0).signal.total_events()
+    far2 = base.with_options(gap_m=100.0).signal.total_events()
+    assert far1 / far2 == pytest.approx(4.0, rel=0.05)
+    # density scales signal and background alike
+    dense = base.replace(detector=dataclasses.replace(base.detector, density_g_cm3=5.8))
+    assert dense.signal.total_events() == pytest.approx(2 * base.signal.total_events(), rel=1e-12)
+    assert dense.exposure_tonne_days == pytest.approx(2 * base.exposure_tonne_days, rel=1e-12)
+
+
+def test_source_lifetime_and_line_energies():
+    base = Experiment()
+    ar = base.replace(source=LineSource.from_preset("ar37"))
+    decays_cr = base.run.source_decays(base.source)
+    decays_ar = ar.run.source_decays(ar.source)
+    # 100 days of a source with mean life tau: A0 tau (1 - exp(-100/tau)) decays
+    for exp, decays in ((base, decays_cr), (ar, decays_ar)):
+        tau = exp.source.mean_life_days
+        assert decays == pytest.approx(exp.source.initial_rate_per_day * tau * (1 - np.exp(-100 / tau)), rel=1e-12)
+    assert decays_ar > decays_cr  # 37Ar lives longer
+    # 37Ar's lines are all near 811 keV: more events per neutrino and a higher recoil edge
+    per_nu_cr = base.signal.total_events() / decays_cr
+    per_nu_ar = ar.signal.total_events() / decays_ar
+    assert per_nu_ar > per_nu_cr
+    assert ar.signal.max_recoil_keV > base.signal.max_recoil_keV
+    assert ar.sterile_window_keV()[1] == pytest.approx(ar.signal.max_recoil_keV)
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_gives_a_signal_and_a_limit(name):
+    exp = Experiment.from_file(name)
+    assert exp.signal.total_events() > 0
+    limit = lxenu.MagneticMomentFit(exp).limit()
+    assert 1e-13 < limit < 1e-10
+
+
+def test_sources_on_the_command_line(capsys, default_summary):
+    ar = cli_json(capsys, "summary", "--json", "--source", "ar37")
+    assert ar["signal_events"] > default_summary["signal_events"]
+    four = cli_json(capsys, "summary", "--json", "--source", "cr51-four-lines")
+    assert four["signal_events"] == pytest.approx(default_summary["signal_events"], rel=0.03)
+
+
+def test_experiment_list_names_every_preset_with_its_reference(capsys):
+    assert main(["experiment", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name, (_, reference) in experiment_presets().items():
+        assert name in out and reference in out
+    for name in source_presets():
+        assert name in out
+
+
+def test_public_api():
+    assert lxenu.__version__
+    assert "Where to start" in lxenu.__doc__
+    for name in ("Experiment", "MagneticMomentFit", "SterileFit", "LineSource", "experiment_presets"):
+        assert name in lxenu.__all__ and hasattr(lxenu, name)
+
+
+def test_magnetic_moment_fit_default_convention_is_the_books():
+    fit = lxenu.MagneticMomentFit()
+    assert fit.convention == "one_sided" and fit.delta_chi2 == pytest.approx(2.7055, abs=1e-4)
+    assert fit.limit() == pytest.approx(compute_summary()["mu_limit"], rel=1e-12)
+
+
+def test_analysis_settings_come_from_the_experiment():
+    exp = Experiment()
+    st = dataclasses.replace(exp.analysis.sterile, threshold_keV=20.0, dof=1)
+    other = exp.replace(analysis=dataclasses.replace(exp.analysis, sterile=st))
+    fit = lxenu.SterileFit.for_experiment(other, n_mc=20_000)
+    assert fit.delta_chi2 == pytest.approx(3.841, abs=1e-3)
+    assert other.sterile_window_keV()[0] == 20.0
+
+
+# -- errors: one line naming the key, exit status 2 ---------------------------------------------
+def _write(tmp_path, text):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("[detector]\nheigth_m = 1.0\n", "heigth_m"),
+        ("[detector]\nheight_m = -1.0\n", "height_m"),
+        ("[detector]\nheight_m = nan\n", "height_m"),
+        ("[detector]\nheight_m = \"tall\"\n", "height_m"),
+        ("[detector]\nheight_m = true\n", "height_m"),
+        ("[source]\npreset = \"cr51\"\nactivity_MCi = inf\n", "activity_MCi"),
+        ("[source]\npreset = \"cr52\"\n", "cr52"),
+        ("[run]\ndeployments = 2.5\n", "deployments"),
+        ("[backgrounds.xe136]\ndepletion = 1.5\n", "depletion"),
+        ("[backgrounds.xe999]\ndepletion = 0.5\n", "xe999"),
+        ("[backgrounds.solar]\nsin2_theta_w = 0.2\n", "sin2_theta_w"),
+        ("[analysis.magnetic_moment]\nbin_keV = 200.0\n", "bin_keV"),
+        ("[analysis.magnetic_moment]\nconvention = \"one_sided\"\nconfidence_level = 0.4\n", "confidence_level"),
+        ("[analysis.sterile]\nsignal_norm_sigma = \"loose\"\n", "signal_norm_sigma"),
+        ("[analysis.sterile]\ndof = 3\n", "dof"),
+        ("[analysis.limits]\nx = 1\n", "limits"),
+        ("[cross_section]\nsin2_theta_w = 2.0\n", "sin2_theta_w"),
+        ("[detector]\ngeometry = \"cube\"\n", "cube"),
+        ("[detector]\ntarget = \"argon\"\n", "argon"),
+        ("[detector]\ngeometry = \"sphere\"\n", "pseudocumene"),
+        ("colour = \"blue\"\n", "colour"),
+        ("[detector\n", "TOML"),
+    ],
+)
+def test_bad_files_name_the_key(tmp_path, text, key):
+    path = _write(tmp_path, text)
+    with pytest.raises(ValueError, match=key) as err:
+        Experiment.from_file(path)
+    assert "bad.toml" in str(err.value)
+    proc = subprocess.run([sys.executable, "-m", "lxenu", "summary", "--experiment", path],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1 and key in proc.stderr
+    assert "Traceback" not in proc.stderr and "Warning" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["--experiment", "no_such_preset"], "no_such_preset"),
+        (["--experiment", "/nonexistent/file.toml"], "file.toml"),
+        (["--source", "cr52"], "--source"),
+        (["--set", "detector.height_m"], "--set"),
+        (["--set", "detector.heigth_m=2"], "heigth_m"),
+        (["--set", "detector.height_m=-2"], "detector.height_m"),
+        (["--set", "detector.height_m=nan"], "detector.height_m"),
+        (["--set", "source.activity_MCi=1e308"], "activity_MCi"),
+        (["--source-mci", "-5"], "--source-mci"),
+        (["--days", "0"], "--days"),
+        (["--deployments", "0"], "--deployments"),
+        (["--gap-m", "-1"], "--gap-m"),
+        (["--xe136-depletion", "2"], "--xe136-depletion"),
+        (["--threshold-kev", "600"], "--threshold-kev"),
+    ],
+)
+def test_bad_command_lines_name_the_flag(argv, named):
+    proc = subprocess.run([sys.executable, "-m", "lxenu", "summary", *argv], capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1 and named in proc.stderr
+    assert "Traceback" not in proc.stderr and "RuntimeWarning" not in proc.stderr
