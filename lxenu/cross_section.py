@@ -25,7 +25,7 @@ import numpy as np
 
 from .atomic import shell_occupancies_and_binding_keV
 from .constants import ELECTRON_MASS_KEV, MAGNETIC_PREFACTOR_CM2, WEAK_PREFACTOR_CM2_PER_KEV
-from .validation import check_non_negative, check_positive, check_range
+from .validation import as_float_array, check_flag, check_non_negative, check_positive, check_range
 
 #: Default weak mixing angle: the low-energy (Q -> 0) MS-bar value sin^2 theta_W(0) = 0.23857
 #: (PDG Review of Particle Physics, Electroweak model chapter), the value for keV momentum
@@ -51,10 +51,16 @@ def couplings(flavour: str = "e", sin2_theta_w: float = SIN2_THETA_W_DEFAULT) ->
     raise ValueError(f"flavour must be one of {FLAVOURS}; got {flavour!r}")
 
 
+def _finite(name, value) -> np.ndarray:
+    arr = as_float_array(name, value)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    return arr
+
+
 def t_max_keV(E_keV):
     """Maximum electron recoil energy T_max = 2 E^2 / (m_e + 2 E), keV."""
-    E = np.asarray(E_keV, dtype=float)
-    check_non_negative("E_keV", E, "keV")
+    E = check_non_negative("E_keV", as_float_array("E_keV", E_keV), "keV")
     return 2.0 * E**2 / (ELECTRON_MASS_KEV + 2.0 * E)
 
 
@@ -73,9 +79,8 @@ def _magnetic_antiderivative(T, E):
 
 def weak_dsigma_dT(T_keV, E_keV, flavour="e", sin2_theta_w=SIN2_THETA_W_DEFAULT):
     """Standard-Model weak dsigma/dT, cm^2/keV; zero outside 0 <= T <= T_max."""
-    T = np.asarray(T_keV, dtype=float)
-    E = np.asarray(E_keV, dtype=float)
-    check_positive("E_keV", E, "keV")
+    T = _finite("T_keV", T_keV)
+    E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
     gV, gA = couplings(flavour, sin2_theta_w)
     bracket = (gV + gA) ** 2 + (gV - gA) ** 2 * (1.0 - T / E) ** 2 + (gA**2 - gV**2) * ELECTRON_MASS_KEV * T / E**2
     inside = (T >= 0.0) & (T <= t_max_keV(E))
@@ -84,9 +89,8 @@ def weak_dsigma_dT(T_keV, E_keV, flavour="e", sin2_theta_w=SIN2_THETA_W_DEFAULT)
 
 def magnetic_dsigma_dT(T_keV, E_keV, mu_nu_muB):
     """Magnetic-moment dsigma/dT = pi r_e^2 mu^2 (1/T - 1/E), cm^2/keV; zero outside (0, T_max]."""
-    T = np.asarray(T_keV, dtype=float)
-    E = np.asarray(E_keV, dtype=float)
-    check_positive("E_keV", E, "keV")
+    T = _finite("T_keV", T_keV)
+    E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
     check_non_negative("mu_nu_muB", mu_nu_muB, "mu_B")
     inside = (T > 0.0) & (T <= t_max_keV(E))
     with np.errstate(divide="ignore"):
@@ -112,6 +116,7 @@ def dsigma_dT(
     With ``atomic_binding=True`` the free-electron result is multiplied by the xenon
     stepping factor (see :mod:`lxenu.atomic`).
     """
+    check_flag("atomic_binding", atomic_binding)
     val = weak_dsigma_dT(T_keV, E_keV, flavour, sin2_theta_w)
     if mu_nu_muB:
         val = val + magnetic_dsigma_dT(T_keV, E_keV, mu_nu_muB)
@@ -131,11 +136,11 @@ def _clipped(T1, T2, E):
 
 def weak_sigma_between(T1_keV, T2_keV, E_keV, flavour="e", sin2_theta_w=SIN2_THETA_W_DEFAULT, atomic_binding=False):
     """int_{T1}^{T2} dsigma_weak/dT dT, cm^2 (exact; T clipped to [0, T_max])."""
-    E = np.asarray(E_keV, dtype=float)
-    check_positive("E_keV", E, "keV")
+    E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
+    check_flag("atomic_binding", atomic_binding)
     gV, gA = couplings(flavour, sin2_theta_w)
-    T1 = np.asarray(T1_keV, dtype=float)
-    T2 = np.asarray(T2_keV, dtype=float)
+    T1 = _finite("T1_keV", T1_keV)
+    T2 = _finite("T2_keV", T2_keV)
     if np.any(T2 < T1):
         raise ValueError("T2_keV must not be below T1_keV")
     if not atomic_binding:
@@ -153,11 +158,11 @@ def weak_sigma_between(T1_keV, T2_keV, E_keV, flavour="e", sin2_theta_w=SIN2_THE
 
 def magnetic_sigma_between(T1_keV, T2_keV, E_keV, mu_nu_muB=1.0, atomic_binding=False):
     """int_{T1}^{T2} dsigma_mag/dT dT, cm^2 (exact). Requires T1 > 0: the 1/T term diverges."""
-    E = np.asarray(E_keV, dtype=float)
-    check_positive("E_keV", E, "keV")
+    E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
     check_non_negative("mu_nu_muB", mu_nu_muB, "mu_B")
-    T1 = np.asarray(T1_keV, dtype=float)
-    T2 = np.asarray(T2_keV, dtype=float)
+    check_flag("atomic_binding", atomic_binding)
+    T1 = _finite("T1_keV", T1_keV)
+    T2 = _finite("T2_keV", T2_keV)
     if np.any(T1 <= 0.0):
         raise ValueError(
             "T1_keV must be > 0 for the magnetic-moment term: its 1/T rate diverges at zero recoil"
@@ -191,7 +196,7 @@ def sigma_total(
     atomic_binding: bool = False,
 ):
     """Cross section integrated over recoil energies T_min..T_max (default: all), cm^2."""
-    E = np.asarray(E_keV, dtype=float)
+    E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
     hi = t_max_keV(E) if T_max_keV is None else np.asarray(T_max_keV, dtype=float)
     sig = weak_sigma_between(T_min_keV, hi, E, flavour, sin2_theta_w, atomic_binding)
     if mu_nu_muB:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
-from .validation import check_scalar_fields, check_edges, check_non_negative
+from .validation import as_float_array, check_edges, check_non_negative, check_range, check_scalar_fields
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,9 @@ def cumulative_response(reco_edges_keV, true_centres_keV, resolution: EnergyReso
 
 def window_efficiency(T_keV, low_keV: float, high_keV: float, resolution: EnergyResolution):
     """P(low <= reconstructed energy < high | true energy T)."""
-    T = np.asarray(T_keV, dtype=float)
+    check_non_negative("low_keV", low_keV, "keV")
+    check_range("high_keV", high_keV, low_keV, None, low_inclusive=False, unit="keV")
+    T = as_float_array("T_keV", T_keV)
     cdf = _cdf_below(np.array([low_keV, high_keV]), T.ravel(), resolution.sigma_keV(T.ravel()))
     return (cdf[1] - cdf[0]).reshape(T.shape)
 

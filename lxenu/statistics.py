@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from .validation import check_range
+from .validation import as_float_array, check_integer, check_positive, check_range
 
 #: Conventions for turning a confidence level into a Delta chi^2 threshold.
 DELTA_CHI2_CONVENTIONS = ("two_sided", "one_sided")
@@ -36,6 +36,9 @@ def delta_chi2_threshold(confidence_level: float = 0.95, dof: int = 1, conventio
     uses the 90 % quantile, 2.71.
     """
     check_range("confidence_level", confidence_level, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+    dof = check_integer("dof", dof, 1)
+    if convention == "one_sided":
+        check_range("confidence_level", confidence_level, 0.5, 1.0, low_inclusive=False, high_inclusive=False)
     if convention == "two_sided":
         return float(stats.chi2.ppf(confidence_level, dof))
     if convention == "one_sided":
@@ -47,10 +50,12 @@ def delta_chi2_threshold(confidence_level: float = 0.95, dof: int = 1, conventio
 
 def poisson_chi2(predicted, observed, axis=-1):
     """Poisson likelihood-ratio chi^2 summed over ``axis``; observed may contain zeros."""
-    N = np.asarray(predicted, dtype=float)
-    D = np.asarray(observed, dtype=float)
-    if np.any(N <= 0):
-        raise ValueError("predicted counts must be > 0 in every bin for the Poisson chi^2")
+    N = as_float_array("predicted", predicted)
+    D = as_float_array("observed", observed)
+    if not np.all(N > 0):
+        raise ValueError("predicted counts must be finite and > 0 in every bin for the Poisson chi^2")
+    if not np.all(np.isfinite(D)) or np.any(D < 0):
+        raise ValueError("observed counts must be finite and >= 0 in every bin for the Poisson chi^2")
     with np.errstate(divide="ignore", invalid="ignore"):
         log_term = np.where(D > 0, D * np.log(D / N), 0.0)
     return 2.0 * np.sum(N - D + log_term, axis=axis)
@@ -90,6 +95,10 @@ def profiled_gaussian_chi2(signal, background, data, sigma_signal=None, sigma_ba
     Sra = np.sum(w * r * S, axis=-1)
     Srb = np.sum(w * r * B, axis=-1)
     Srr = np.sum(w * r * r, axis=-1)
+    if sigma_signal is not None:
+        check_positive("sigma_signal", sigma_signal)
+    if sigma_background is not None:
+        check_positive("sigma_background", sigma_background)
     pa = 0.0 if sigma_signal is None else 1.0 / float(sigma_signal) ** 2
     pb = 0.0 if sigma_background is None else 1.0 / float(sigma_background) ** 2
     A11 = Saa + pa

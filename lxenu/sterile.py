@@ -29,7 +29,7 @@ from .experiment import Experiment
 from .response import smeared_window_counts
 from .signal import fine_true_edges_keV
 from .statistics import delta_chi2_threshold, profiled_gaussian_chi2
-from .validation import check_edges, check_integer, check_non_negative, check_positive, check_range
+from .validation import as_float_array, check_edges, check_integer, check_non_negative, check_positive, check_range
 
 
 class SterileFit:
@@ -176,7 +176,7 @@ class SterileFit:
 
     def sensitivity(self, dm2_values) -> np.ndarray:
         """Smallest sin^2 2theta excluded at the fit's CL (2 dof) for each dm2; NaN where none."""
-        dm2 = np.atleast_1d(np.asarray(dm2_values, dtype=float))
+        dm2 = np.atleast_1d(as_float_array("dm2_values", dm2_values))
         check_positive("dm2_values", dm2, "eV^2")
         out = np.full(dm2.shape, np.nan)
 

@@ -49,12 +49,19 @@ def as_float_array(name: str, value) -> np.ndarray:
     if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
         raise ValueError(f"{name} must be a number; got {value!r}")
     try:
-        arr = np.asarray(value, dtype=float)
+        raw = np.asarray(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number or an array of numbers; got {value!r}") from None
-    if arr.dtype == object or np.asarray(value).dtype == bool:
+    if raw.dtype.kind not in "iuf":
         raise ValueError(f"{name} must be a number or an array of numbers; got {value!r}")
-    return arr
+    return raw.astype(float)
+
+
+def check_flag(name: str, value) -> bool:
+    """Require a boolean (``True``/``False``): the string ``"no"`` must not switch an option on."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
 
 
 def check_positive(name: str, value, unit: str = ""):
