@@ -136,10 +136,14 @@ def profile_poisson(signal, backgrounds, data, signal_sigma=0.0, background_sigm
                 break
             factor = np.where(worse, 0.5 * factor, factor)
         moved = ~worse  # no descent left after all halvings: converged to rounding
-        theta = np.where(moved[..., None], trial, theta)
-        value = np.where(moved, new_value, value)
-        N = np.where(moved[..., None], new_N, N)
-        if np.all(~moved | (np.abs(factor[..., None] * step) <= tol * (1.0 + np.abs(theta[..., free])))):
+        if np.all(moved):
+            theta, value, N = trial, new_value, new_N
+        else:
+            theta = np.where(moved[..., None], trial, theta)
+            value = np.where(moved, new_value, value)
+            N = np.where(moved[..., None], new_N, N)
+        small = np.all(np.abs(factor[..., None] * step) <= tol * (1.0 + np.abs(theta[..., free])), axis=-1)
+        if np.all(~moved | small):
             break
     return value, theta
 
