@@ -85,10 +85,14 @@ def signal_time_fractions(source, run, edges_days) -> np.ndarray:
 def reco_distance_fractions(detector, reco_edges_cm, position_resolution_cm: float, weight: str,
                             n_fine: int = 4001) -> np.ndarray:
     """Fraction of the flux (``weight='flux'``: signal) or volume (``'volume'``: backgrounds)
-    in each reconstructed-distance bin; sums to one when the bins cover the smeared range."""
+    in each reconstructed-distance bin; sums to one when the bins cover the smeared range.
+
+    The exact distribution in true L on a fine grid that contains the reco edges (so that
+    without smearing the result is exact), smeared by a Gaussian in L."""
     check_non_negative("position_resolution_cm", position_resolution_cm, "cm")
     lo, hi = detector.distance_range_cm
-    fine = np.linspace(lo, hi, n_fine)
+    reco = np.asarray(reco_edges_cm, dtype=float)
+    fine = np.union1d(np.linspace(lo, hi, n_fine), reco[(reco > lo) & (reco < hi)])
     true = detector.flux_in_bins_cm(fine) if weight == "flux" else detector.volume_in_bins_cm3(fine)
     return smear_distance_1d(fine, true / true.sum(), reco_edges_cm, position_resolution_cm)
 
