@@ -147,7 +147,7 @@ class MagneticMomentFullFit:
         return d.ravel()[self.model.keep]
 
     def limit(self) -> float:
-        """Expected (Asimov) upper limit on mu_nu, mu_B."""
+        """Expected (Asimov) upper limit on mu_nu, mu_B (``inf``: no exclusion)."""
         return float(np.sqrt(self.model.upper_limit(self.delta_chi2))) * MU_UNIT
 
     def data_limit(self, observed) -> float:

@@ -59,12 +59,6 @@ def source_off_sigma(background_events_in_run: float, run_live_days: float, off_
     return float(1.0 / np.sqrt(background_events_in_run * off_live_days / run_live_days))
 
 
-def _poisson_terms(N, D):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_term = np.where(D > 0, D * np.log(np.where(D > 0, D, 1.0) / N), 0.0)
-    return N - D + log_term
-
-
 def profile_poisson(signal, backgrounds, data, signal_sigma=0.0, background_sigmas=(0.0,), start=None,
                     max_iter: int = 100, tol: float = 1e-12):
     """Minimise the Poisson chi^2 over the normalisations (a, b_1 ... b_k) by Newton steps.
@@ -91,46 +85,78 @@ def profile_poisson(signal, backgrounds, data, signal_sigma=0.0, background_sigm
     """
     S = np.asarray(signal, dtype=float)
     B = np.atleast_2d(np.asarray(backgrounds, dtype=float))
-    D = np.asarray(data, dtype=float)
     sigmas = [signal_sigma] + list(background_sigmas)
     if len(sigmas) != 1 + B.shape[0]:
         raise ValueError(f"background_sigmas needs one entry per background template ({B.shape[0]}); "
                          f"got {len(sigmas) - 1}")
-    batch = np.broadcast_shapes(S.shape[:-1], D.shape[:-1])
-    T = np.empty(batch + (1 + B.shape[0], S.shape[-1]))
+    T = np.empty(S.shape[:-1] + (1 + B.shape[0], S.shape[-1]))
     T[..., 0, :] = S
     T[..., 1:, :] = B
-    D = np.broadcast_to(D, batch + (S.shape[-1],))
+    return _newton_profile(T, np.asarray(data, dtype=float), sigmas, start, max_iter, tol)
+
+
+def _newton_profile(T, D, sigmas, start=None, max_iter: int = 100, tol: float = 1e-12):
+    """Newton minimisation of the Poisson chi^2 of N = theta . T against D (see profile_poisson).
+
+    T has shape (..., K, n); the K normalisations with width 0 stay at 1.
+    """
+    K, n = T.shape[-2:]
+    batch = np.broadcast_shapes(T.shape[:-2], D.shape[:-1])
     free = np.array([s is None or s > 0 for s in sigmas])
     prec = np.array([0.0 if (s is None or s == 0) else 1.0 / s**2 for s in sigmas])
-    theta = np.ones(batch + (len(sigmas),)) if start is None else np.array(start, dtype=float)
-    theta = np.broadcast_to(theta, batch + (len(sigmas),)).copy()
-    theta[..., ~free] = 1.0
+    pos = D > 0
+    all_pos = bool(np.all(pos))
+    D_safe = D if all_pos else np.where(pos, D, 1.0)
+    scalar = batch == () and T.ndim == 2 and D.ndim == 1
+    D_sum = float(np.sum(D)) if scalar else None
+    buf = np.empty(n) if scalar else None
 
     def objective(th):
-        N = np.matmul(th[..., None, :], T)[..., 0, :]
-        if np.any(N[D > 0] <= 0):
-            return np.inf, N
-        return 2.0 * np.sum(_poisson_terms(N, D), axis=-1) + np.sum(prec * (th - 1.0) ** 2, axis=-1), N
+        """chi^2 with pulls, and N; +inf for elements with N <= 0 where D > 0.
 
-    if not free.any():
-        chi2, _ = objective(theta)
-        return chi2, theta
-    Tf = T[..., free, :]
-    pf = prec[free]
+        Summed bin by bin as N - D - D ln(N/D), which stays accurate when chi^2 is small."""
+        if scalar:
+            N = th @ T
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_ratio = np.log(np.divide(N, D_safe), out=buf)
+                if not all_pos:
+                    log_ratio[~pos] = 0.0
+                value = 2.0 * (N.sum() - D_sum - D @ log_ratio) + prec @ (th - 1.0) ** 2
+            return (np.inf if np.isnan(value) else value), N
+        N = np.matmul(th[..., None, :], T)[..., 0, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_ratio = np.log(N / D_safe)
+            if not all_pos:
+                log_ratio = np.where(pos, log_ratio, 0.0)
+            terms = N - D - D * log_ratio
+            value = 2.0 * np.sum(terms, axis=-1) + np.sum(prec * (th - 1.0) ** 2, axis=-1)
+        return np.where(np.isnan(value), np.inf, value), N
+
+    theta = np.ones(batch + (K,)) if start is None else np.array(start, dtype=float)
+    theta = np.broadcast_to(theta, batch + (K,)).copy()
+    theta[..., ~free] = 1.0
     value, N = objective(theta)
+    if not free.any():
+        return value, theta
+    if not np.all(np.isfinite(value)) and start is not None:
+        theta = np.ones(batch + (K,))  # a warm start outside the physical region
+        value, N = objective(theta)
     if not np.all(np.isfinite(value)):
-        raise ValueError("the prediction must be > 0 wherever data are > 0 at the starting normalisations")
+        raise ValueError("the prediction must be > 0 wherever data are > 0 at nominal normalisations")
+    Tf = T[..., free, :]
+    Tf_sum = np.sum(Tf, axis=-1)
+    TfT = np.swapaxes(Tf, -1, -2)
+    pf = prec[free]
     for _ in range(max_iter):
         q = D / N
-        grad = 2.0 * np.matmul(Tf, (1.0 - q)[..., :, None])[..., 0] + 2.0 * pf * (theta[..., free] - 1.0)
-        H = 2.0 * np.matmul(Tf * (q / N)[..., None, :], np.swapaxes(Tf, -1, -2)) + 2.0 * np.diag(pf)
+        grad = 2.0 * (Tf_sum - np.matmul(Tf, q[..., :, None])[..., 0]) + 2.0 * pf * (theta[..., free] - 1.0)
+        H = 2.0 * np.matmul(Tf * (q / N)[..., None, :], TfT) + 2.0 * np.diag(pf)
         step = -np.linalg.solve(H, grad[..., None])[..., 0]
         factor = np.ones(batch)
         for _halving in range(60):
             trial = theta.copy()
             trial[..., free] += factor[..., None] * step
-            new_value, new_N = objective(trial) if batch == () else _batched_objective(objective, trial, batch)
+            new_value, new_N = objective(trial)
             worse = ~(new_value <= value + 1e-12 * np.abs(value))
             if not np.any(worse):
                 break
@@ -146,18 +172,6 @@ def profile_poisson(signal, backgrounds, data, signal_sigma=0.0, background_sigm
         if np.all(~moved | small):
             break
     return value, theta
-
-
-def _batched_objective(objective, trial, batch):
-    value, N = objective(trial)
-    if np.all(np.isfinite(value)):
-        return value, N
-    # a batch element left the physical region: evaluate element by element
-    values = np.empty(batch)
-    Ns = np.empty_like(N)
-    for idx in np.ndindex(batch):
-        values[idx], Ns[idx] = objective(trial[idx])
-    return values, Ns
 
 
 class PoissonNuisanceModel:
@@ -187,15 +201,23 @@ class PoissonNuisanceModel:
         if len(self.background_sigmas) != self.B.shape[0]:
             raise ValueError("background_sigmas needs one entry per background template")
         self.asimov = self.S + self.B.sum(axis=0)
+        self._templates = np.vstack([self.S, self.B])  # row 0 is rewritten with S + x M for each x
+        self._M_sum = float(self.M.sum())
 
     def profile(self, x, data=None, start=None):
         """(chi^2, d chi^2 / dx, theta) at x (scalar or array) with the normalisations profiled."""
         x = np.asarray(x, dtype=float)
         D = self.asimov if data is None else np.asarray(data, dtype=float)
-        signal = self.S + x[..., None] * self.M
-        chi2, theta = profile_poisson(signal, self.B, D, self.signal_sigma, self.background_sigmas, start)
-        N = np.matmul(theta[..., None, 1:], self.B)[..., 0, :] + theta[..., :1] * signal
-        slope = 2.0 * theta[..., 0] * np.sum(self.M * (1.0 - D / N), axis=-1)
+        if x.ndim == 0:
+            T = self._templates
+            np.add(self.S, x * self.M, out=T[0])
+        else:
+            T = np.empty(x.shape + self._templates.shape)
+            T[..., 0, :] = self.S + x[..., None] * self.M
+            T[..., 1:, :] = self.B
+        chi2, theta = _newton_profile(T, D, (self.signal_sigma,) + self.background_sigmas, start)
+        N = np.matmul(theta[..., None, :], T)[..., 0, :]
+        slope = 2.0 * theta[..., 0] * (self._M_sum - np.sum(self.M * (D / N), axis=-1))
         return chi2, slope, theta
 
     def chi2(self, x, data=None):
@@ -227,6 +249,8 @@ class PoissonNuisanceModel:
         """x at which the profiled chi^2 exceeds its minimum over x >= 0 by ``delta_chi2``.
 
         Safeguarded Newton in sqrt(Delta chi^2), which is nearly linear in x, inside a bracket.
+        Returns ``inf`` when no x up to 1e15 reaches the threshold: the free normalisations
+        absorb any moment, there is no exclusion (a result, not an error).
         """
         check_positive("delta_chi2", delta_chi2)
         if data is None:
@@ -242,7 +266,7 @@ class PoissonNuisanceModel:
             c, s, theta = self.profile(x, data, theta)
             d = max(float(c) - base, 0.0)
             h = np.sqrt(d) - root
-            if abs(h) <= 1e-13 * root:
+            if abs(h) <= 1e-11 * root:
                 return float(x)
             if h < 0:
                 lo = x
@@ -258,7 +282,7 @@ class PoissonNuisanceModel:
                 return float(new)
             x = new
             if x > 1e15:
-                raise ValueError("no limit found: the magnetic signal is too small for this set-up")
+                return float("inf")  # the nuisances absorb any moment: no exclusion
         return float(x)
 
 
