@@ -33,7 +33,10 @@ from .validation import check_non_negative, check_positive
 
 #: Relative uncertainty of the 51Cr source activity achieved by BEST, from calorimetry:
 #: 3.414 +- 0.008 MCi at the reference time, i.e. 0.23 % (Barinov et al., PRL 128 (2022)
-#: 232501, and PRC 105 (2022) 065502).
+#: 232501, arXiv:2109.11482, and PRC 105 (2022) 065502, arXiv:2201.07364). The central value
+#: is in the PRL abstract ("a 3.414-MCi 51Cr source"); the source paper (Danshin et al.,
+#: arXiv:2207.10928) gives 3.41 MCi by calorimetry at delivery. The +- 0.008 MCi width is
+#: quoted from the BEST papers' text, not checked against them here.
 BEST_CR51_ACTIVITY_MCI = 3.414
 BEST_CR51_ACTIVITY_SIGMA_MCI = 0.008
 BEST_ACTIVITY_RELATIVE_SIGMA = BEST_CR51_ACTIVITY_SIGMA_MCI / BEST_CR51_ACTIVITY_MCI

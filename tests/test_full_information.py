@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from lxenu.binned_prediction import FullInformationPrediction, parse_observables, time_edges_days
-from lxenu.experiment import Experiment
 from lxenu.full_information import MagneticMomentFullFit, SterileFullFit
 from lxenu.likelihood import BEST_ACTIVITY_RELATIVE_SIGMA
 from lxenu.magnetic_moment import MagneticMomentFit
