@@ -32,7 +32,7 @@ from .experiment import Experiment
 from .magnetic_moment import MagneticMomentFit
 from .response import cumulative_response
 from .signal import fine_true_edges_keV
-from .validation import check_non_negative, check_positive
+from .validation import check_non_negative, check_positive, check_range
 
 #: The observables, in the order of the array axes.
 AXES = ("T", "L", "t")
@@ -132,6 +132,7 @@ class FullInformationPrediction:
                  distance_response=None, mm_fit=None):
         self.experiment = Experiment() if experiment is None else experiment
         self.observables = parse_observables(observables)
+        check_range("threshold_keV", threshold_keV, 0.1, max_keV, high_inclusive=False, unit="keV")
         self.threshold_keV = float(threshold_keV)
         check_positive("distance_bin_cm", distance_bin_cm, "cm")
         self.distance_bin_cm = float(distance_bin_cm)

@@ -146,6 +146,11 @@ class MagneticMomentFullFit:
         check_non_negative("observed", d)
         return d.ravel()[self.model.keep]
 
+    def best_fit(self, observed) -> tuple[float, np.ndarray]:
+        """(mu_hat >= 0 in mu_B, profiled normalisations (a, b_1, ...)) for observed counts."""
+        x_hat, _, theta = self.model.best_fit(self._flat(observed))
+        return float(np.sqrt(x_hat)) * MU_UNIT, theta
+
     def limit(self) -> float:
         """Expected (Asimov) upper limit on mu_nu, mu_B (``inf``: no exclusion)."""
         return float(np.sqrt(self.model.upper_limit(self.delta_chi2))) * MU_UNIT

@@ -239,12 +239,18 @@ class PoissonNuisanceModel:
             state["theta"] = th
             return s
 
-        hi = 1.0
-        while slope(hi) < 0:
-            hi *= 4.0
+        lo, hi = 0.0, 1.0
+        s_lo, s_hi = s0, slope(hi)
+        while s_hi < 0:
+            lo, s_lo, hi = hi, s_hi, 4.0 * hi
             if hi > 1e15:
                 raise ValueError("no best fit: the chi^2 keeps falling as mu grows")
-        x_hat = brentq(slope, 0.0, hi, xtol=1e-13, rtol=1e-13)
+            s_hi = slope(hi)
+        tiny = 1e-9 * abs(s0)  # slopes this small are rounding: the end point is the root
+        if s_hi <= tiny or -s_lo <= tiny:
+            x_hat = hi if s_hi <= -s_lo else lo
+        else:
+            x_hat = brentq(slope, lo, hi, xtol=1e-13, rtol=1e-13)
         c, _, th = self.profile(x_hat, data, state["theta"])
         return float(x_hat), float(c), th
 

@@ -130,6 +130,28 @@ def test_asimov_chi2_is_zero_at_the_truth_and_minimal_there(full):
         assert np.all(np.diff(fit.chi2(np.array([0.0, 1e-12, 3e-12, 6e-12]))) > 0)
 
 
+def test_an_injected_moment_is_recovered_with_free_normalisations(full):
+    fit = MagneticMomentFullFit.from_prediction(full, signal_norm_sigma=None, background_norm_sigma=None)
+    x0 = (4e-12 / 1e-12) ** 2
+    observed = full.signal + x0 * full.magnetic + 1.02 * full.background
+    mu_hat, theta = fit.best_fit(observed)
+    assert mu_hat == pytest.approx(4e-12, rel=1e-6)
+    np.testing.assert_allclose(theta, [1.0, 1.02, 1.02], rtol=1e-7)
+
+
+def test_free_normalisations_chi2_scales_with_exposure(full_all):
+    """Without pull terms the profiled Poisson chi^2 is homogeneous: ten times every template
+    gives ten times the chi^2 at every mu, also in (T, L, t)."""
+    p = FullInformationPrediction(full_all.experiment, "TLt", mm_fit=full_all.mm_fit)
+    for name in ("signal", "magnetic"):
+        p.__dict__[name] = 10.0 * getattr(full_all, name)
+    p.__dict__["backgrounds"] = {k: 10.0 * v for k, v in full_all.backgrounds.items()}
+    big = MagneticMomentFullFit.from_prediction(p, signal_norm_sigma=None, background_norm_sigma=None)
+    base = MagneticMomentFullFit.from_prediction(full_all, signal_norm_sigma=None, background_norm_sigma=None)
+    mu = np.array([2e-12, 5e-12])
+    np.testing.assert_allclose(big.chi2(mu), 10.0 * base.chi2(mu), rtol=1e-8)
+
+
 # -- information and nuisances --------------------------------------------------------------
 def test_flat_distance_and_time_carry_no_information(paper, mm_fit):
     """If the signal were spread in L and t like the background, (T, L, t) = T exactly."""
@@ -221,6 +243,8 @@ def test_bad_input(paper, only_T):
         FullInformationPrediction(paper, "Tt", time_bin_days=0.0)
     with pytest.raises(ValueError, match="background_groups"):
         FullInformationPrediction(paper, "T", background_groups="radon")
+    with pytest.raises(ValueError, match="threshold_keV"):
+        FullInformationPrediction(paper, "T", threshold_keV=200.0)
     with pytest.raises(ValueError, match="mu_muB"):
         MagneticMomentFullFit.from_prediction(only_T).chi2(-1e-12)
 
