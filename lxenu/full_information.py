@@ -374,3 +374,9 @@ class SterileFullFit:
             if excess(1.0) > 0:
                 out[j] = brentq(excess, 0.0, 1.0, xtol=1e-14, rtol=1e-12)
         return out.reshape(dm2.shape)
+
+    def contour_from_grid(self, sin2_2theta_values, dm2_values, chi2=None) -> np.ndarray:
+        """Per dm2 column of a grid, the sin^2 2theta where chi^2 first crosses the threshold
+        (as :meth:`lxenu.sterile.SterileFit.contour_from_grid`); NaN where it never does."""
+        c = self.chi2_grid(sin2_2theta_values, dm2_values) if chi2 is None else chi2
+        return self.distance_fit.contour_from_grid(sin2_2theta_values, dm2_values, chi2=c)

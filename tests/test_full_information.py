@@ -320,6 +320,12 @@ def test_energy_information_improves_the_sterile_reach(paper, sterile_L, sterile
     np.testing.assert_allclose(s_L, [0.3540, 0.1610, 0.1486, 0.1701, 0.3847], rtol=2e-3)
 
 
+def test_sterile_contour_follows_the_sensitivity(sterile_LT):
+    s = np.geomspace(1e-3, 1.0, 400)
+    contour = sterile_LT.contour_from_grid(s, DM2)
+    np.testing.assert_allclose(contour, sterile_LT.sensitivity(DM2), rtol=0.02)
+
+
 def test_sterile_bad_input(paper, sterile_L):
     with pytest.raises(ValueError, match="observables"):
         SterileFullFit(paper, "T", response=sterile_L.response)
