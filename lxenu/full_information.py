@@ -173,6 +173,36 @@ class MagneticMomentFullFit:
         return {k: float(np.quantile(lim, p)) for k, p in BAND_QUANTILES.items()}
 
 
+#: The four assumptions on the normalisations of issue 12: (signal_norm_sigma, background_norm_sigma).
+NORMALISATION_ASSUMPTIONS = {
+    "both known": (0.0, 0.0),
+    "signal free": (None, 0.0),
+    "background free": (0.0, None),
+    "both free": (None, None),
+}
+
+
+def mu_limit_table(experiment=None, observables=("T", "TL", "Tt", "TLt"), assumptions=None, **kwargs) -> dict:
+    """Asimov mu_nu limits (mu_B) for each set of observables and assumption on the normalisations.
+
+    ``assumptions`` maps a label to (signal_norm_sigma, background_norm_sigma)
+    (default :data:`NORMALISATION_ASSUMPTIONS`); ``kwargs`` go to
+    :class:`~lxenu.binned_prediction.FullInformationPrediction` (threshold, binning, groups).
+    Returns {observables: {label: limit}}; each prediction is built once.
+    """
+    exp = Experiment() if experiment is None else experiment
+    assumptions = NORMALISATION_ASSUMPTIONS if assumptions is None else assumptions
+    mm_fit = kwargs.pop("mm_fit", None)
+    table = {}
+    for obs in observables:
+        pred = FullInformationPrediction(exp, obs, mm_fit=mm_fit, **kwargs)
+        mm_fit = pred.mm_fit
+        table[obs] = {label: MagneticMomentFullFit.from_prediction(pred, signal_norm_sigma=s,
+                                                                   background_norm_sigma=b).limit()
+                      for label, (s, b) in assumptions.items()}
+    return table
+
+
 class SterileFullFit:
     """3+1 sensitivity from the distance pattern ("L") or distance and energy ("LT").
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from lxenu.binned_prediction import FullInformationPrediction, parse_observables, time_edges_days
-from lxenu.full_information import MagneticMomentFullFit, SterileFullFit
+from lxenu.full_information import MagneticMomentFullFit, SterileFullFit, mu_limit_table
 from lxenu.likelihood import BEST_ACTIVITY_RELATIVE_SIGMA
 from lxenu.magnetic_moment import MagneticMomentFit
 from lxenu.statistics import delta_chi2_threshold, profiled_gaussian_chi2
@@ -220,6 +220,17 @@ def test_pinned_limits(full_all, only_T):
     for (obs, s, b), value in expected.items():
         lim = MagneticMomentFullFit.from_prediction(preds[obs], signal_norm_sigma=s, background_norm_sigma=b).limit()
         assert lim == pytest.approx(value, rel=1e-3), (obs, s, b)
+
+
+def test_limit_table(paper, mm_fit):
+    table = mu_limit_table(paper, observables=("T", "Tt"), mm_fit=mm_fit)
+    assert list(table) == ["T", "Tt"]
+    assert table["T"]["both known"] == pytest.approx(PAPER_LIMIT_MUB, rel=1e-3)
+    assert table["T"]["both free"] == pytest.approx(6.008e-12, rel=1e-3)
+    for row in table.values():
+        assert row["both known"] < min(row["signal free"], row["background free"])
+        assert max(row["signal free"], row["background free"]) <= row["both free"]
+    assert all(table["Tt"][k] < table["T"][k] for k in table["T"])
 
 
 def test_observed_data_limit(only_T):
