@@ -81,6 +81,9 @@ class MagneticMomentFullFit:
     prediction:
         A :class:`~lxenu.binned_prediction.FullInformationPrediction` to reuse (its experiment,
         observables and binning are then taken from it).
+    mm_fit:
+        A :class:`~lxenu.magnetic_moment.MagneticMomentFit` of the same experiment, ``max_keV``
+        and ``bin_keV`` whose response sums are reused (saves ~0.3 s per experiment).
     """
 
     def __init__(self, experiment=None, observables: str = "T", signal_norm_sigma=0.0, background_norm_sigma=0.0,
