@@ -1,0 +1,172 @@
+import numpy as np
+import pytest
+from scipy import optimize
+
+from lxenu.likelihood import (
+    BEST_ACTIVITY_RELATIVE_SIGMA,
+    PoissonNuisanceModel,
+    profile_gaussian_quadratic,
+    profile_poisson,
+    source_off_sigma,
+)
+from lxenu.statistics import poisson_chi2, profiled_gaussian_chi2
+
+
+@pytest.fixture(scope="module")
+def toy():
+    """A small spectrum: falling signal, flatter magnetic part, two background shapes."""
+    T = np.linspace(1.0, 50.0, 60)
+    S = 40.0 * np.exp(-T / 30.0)
+    M = 15.0 / T
+    B1 = np.full_like(T, 25.0)
+    B2 = 10.0 * np.exp(-((T - 30.0) / 8.0) ** 2) + 0.5
+    return S, M, np.vstack([B1, B2])
+
+
+def brute_force(S, M, B, data, x, sigmas, start):
+    """Independent minimisation: Nelder-Mead on the explicit chi^2 with pulls."""
+    free = [i for i, s in enumerate(sigmas) if s is None or s > 0]
+
+    def f(p):
+        theta = np.ones(len(sigmas))
+        theta[free] = p
+        N = theta[0] * (S + x * M) + theta[1:] @ B
+        if np.any(N <= 0):
+            return 1e30
+        pulls = sum(((theta[i] - 1.0) / sigmas[i]) ** 2 for i in free if sigmas[i] is not None)
+        return poisson_chi2(N, data) + pulls
+
+    res = optimize.minimize(f, np.asarray(start)[free], method="Nelder-Mead",
+                            options={"xatol": 1e-11, "fatol": 1e-13, "maxiter": 40000, "maxfev": 40000})
+    theta = np.ones(len(sigmas))
+    theta[free] = res.x
+    return res.fun, theta
+
+
+@pytest.mark.parametrize("sigmas", [(None, 0.05, 0.0), (0.02, None, None), (0.1, 0.01, 0.3), (None, None, None)])
+@pytest.mark.parametrize("x", [0.0, 0.7, 3.0])
+def test_newton_profile_equals_numerical_minimisation(toy, sigmas, x):
+    S, M, B = toy
+    rng = np.random.default_rng(7)
+    data = rng.poisson(S + B.sum(axis=0)).astype(float)
+    chi2, theta = profile_poisson(S + x * M, B, data, sigmas[0], sigmas[1:])
+    ref, ref_theta = brute_force(S, M, B, data, x, sigmas, [1.05, 0.97, 1.02])
+    assert chi2 == pytest.approx(ref, rel=1e-9, abs=1e-9)
+    assert chi2 <= ref + 1e-9  # Newton finds the minimum, not just a nearby point
+    np.testing.assert_allclose(theta, ref_theta, atol=2e-6)
+
+
+def test_newton_profile_is_vectorised_over_x(toy):
+    S, M, B = toy
+    data = S + B.sum(axis=0) + 3.0
+    xs = np.array([0.0, 0.5, 2.0, 5.0])
+    chi2, theta = profile_poisson(S + xs[:, None] * M, B, data, None, (0.05, None))
+    for i, x in enumerate(xs):
+        c, t = profile_poisson(S + x * M, B, data, None, (0.05, None))
+        assert chi2[i] == pytest.approx(c, rel=1e-12)
+        np.testing.assert_allclose(theta[i], t, rtol=1e-10)
+
+
+def test_known_nuisances_give_the_plain_poisson_chi2(toy):
+    S, M, B = toy
+    data = S + B.sum(axis=0)
+    chi2, theta = profile_poisson(S + 2.0 * M, B, data, 0.0, (0.0, 0.0))
+    assert chi2 == pytest.approx(poisson_chi2(S + 2.0 * M + B.sum(axis=0), data), rel=1e-14)
+    np.testing.assert_array_equal(theta, 1.0)
+
+
+def test_prior_width_enters_as_one_over_sigma_squared(toy):
+    """A single pull: chi^2 = data fit + ((a - 1)/sigma)^2 exactly at the profiled a."""
+    S, M, B = toy
+    data = 1.1 * S + B.sum(axis=0)  # asks for a = 1.1
+    for sigma in (0.01, 0.05, 0.5):
+        chi2, theta = profile_poisson(S, B, data, sigma, (0.0, 0.0))
+        a = theta[0]
+        fit_part = poisson_chi2(a * S + B.sum(axis=0), data)
+        assert chi2 == pytest.approx(fit_part + ((a - 1.0) / sigma) ** 2, rel=1e-12)
+        # gradient of the data term balances the pull: 2 sum S (1 - D/N) = -2 (a - 1)/sigma^2
+        N = a * S + B.sum(axis=0)
+        assert 2.0 * np.sum(S * (1.0 - data / N)) == pytest.approx(-2.0 * (a - 1.0) / sigma**2, rel=1e-7)
+    # a tight prior holds a near 1, a wide one lets it go to the data's 1.1
+    assert profile_poisson(S, B, data, 1e-4, (0.0, 0.0))[1][0] == pytest.approx(1.0, abs=1e-3)
+    assert profile_poisson(S, B, data, 1e3, (0.0, 0.0))[1][0] == pytest.approx(1.1, abs=1e-4)
+
+
+def test_asimov_profile_is_zero_at_the_truth(toy):
+    S, M, B = toy
+    model = PoissonNuisanceModel(S, M, B, None, (None, 0.1))
+    c, slope, theta = model.profile(0.0)
+    assert c == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(theta, 1.0, atol=1e-9)
+    assert np.all(np.diff(model.chi2(np.linspace(0.0, 5.0, 11))) > 0)
+
+
+def test_best_fit_recovers_an_injected_moment(toy):
+    S, M, B = toy
+    model = PoissonNuisanceModel(S, M, B, 0.02, (None, 0.1))
+    data = S + 1.7 * M + B.sum(axis=0)
+    x_hat, c, theta = model.best_fit(data)
+    assert x_hat == pytest.approx(1.7, rel=1e-7)
+    assert c == pytest.approx(0.0, abs=1e-10)
+
+
+def test_upper_limit_crosses_the_threshold(toy):
+    S, M, B = toy
+    for sig in [(0.0, (0.0, 0.0)), (None, (None, 0.05))]:
+        model = PoissonNuisanceModel(S, M, B, sig[0], sig[1])
+        x = model.upper_limit(2.71)
+        assert model.chi2(x) == pytest.approx(2.71, rel=1e-10)
+        data = np.random.default_rng(3).poisson(S + B.sum(axis=0)).astype(float)
+        x_hat, base, _ = model.best_fit(data)
+        xd = model.upper_limit(2.71, data)
+        assert xd > x_hat
+        assert model.chi2(xd, data) - base == pytest.approx(2.71, rel=1e-9)
+
+
+def test_freeing_a_nuisance_never_tightens_the_limit(toy):
+    S, M, B = toy
+    known = PoissonNuisanceModel(S, M, B, 0.0, (0.0, 0.0)).upper_limit(2.71)
+    prior = PoissonNuisanceModel(S, M, B, 0.05, (0.05, 0.05)).upper_limit(2.71)
+    free = PoissonNuisanceModel(S, M, B, None, (None, None)).upper_limit(2.71)
+    assert known < prior < free
+
+
+def test_source_off_sigma():
+    # 3600 background events in 100 live days, 300 days source-off: N_off = 10800
+    assert source_off_sigma(3600.0, 100.0, 300.0) == pytest.approx(1.0 / np.sqrt(10800.0), rel=1e-14)
+    with pytest.raises(ValueError, match="off_live_days"):
+        source_off_sigma(3600.0, 100.0, 0.0)
+
+
+def test_best_activity_prior():
+    # Barinov et al., PRL 128 (2022) 232501: 3.414 MCi; +- 0.008 MCi is 0.23 %
+    assert BEST_ACTIVITY_RELATIVE_SIGMA == pytest.approx(0.008 / 3.414, rel=1e-12)
+
+
+def test_gaussian_quadratic_profile_matches_the_two_parameter_closed_form():
+    rng = np.random.default_rng(1)
+    S = rng.uniform(10, 50, (5, 30))
+    B = rng.uniform(20, 40, 30)
+    D = S[0] + B + rng.normal(0, 3, 30)
+    ref, a_ref, b_ref = profiled_gaussian_chi2(S, B, D, 0.03, 0.005)
+    w = 1.0 / D
+    r = S + B - D
+    g = np.stack([np.sum(w * r * S, axis=-1), np.sum(w * r * B, axis=-1)], axis=-1)
+    A = np.empty((5, 2, 2))
+    A[:, 0, 0] = np.sum(w * S * S, axis=-1)
+    A[:, 1, 1] = np.sum(w * B * B)
+    A[:, 0, 1] = A[:, 1, 0] = np.sum(w * S * B, axis=-1)
+    chi2, theta = profile_gaussian_quadratic(np.sum(w * r * r, axis=-1), g, A, [1 / 0.03**2, 1 / 0.005**2])
+    np.testing.assert_allclose(chi2, ref, rtol=1e-10)
+    np.testing.assert_allclose(theta[:, 0], a_ref, rtol=1e-8)
+    np.testing.assert_allclose(theta[:, 1], b_ref, rtol=1e-8)
+
+
+def test_bad_widths_are_rejected(toy):
+    S, M, B = toy
+    with pytest.raises(ValueError, match="signal_norm_sigma"):
+        PoissonNuisanceModel(S, M, B, -0.1, (0.0, 0.0))
+    with pytest.raises(ValueError, match="background_norm_sigma"):
+        PoissonNuisanceModel(S, M, B, 0.0, (0.0, float("nan")))
+    with pytest.raises(ValueError, match="one entry per background"):
+        profile_poisson(S, B, S + B.sum(axis=0), 0.0, (0.0,))
