@@ -126,11 +126,17 @@ class FullInformationPrediction:
     have the shape :attr:`shape`, one axis per observable in (T, L, t) order.
     """
 
-    def __init__(self, experiment=None, observables: str = "TLt", threshold_keV: float = 2.0,
-                 max_keV: float = 140.0, bin_keV: float = 0.1, distance_bin_cm: float = 10.0,
-                 time_bin_days: float = 10.0, position_resolution_cm: float = 1.0, background_groups="all",
+    def __init__(self, experiment=None, observables: str = "TLt", threshold_keV: float | None = None,
+                 max_keV: float | None = None, bin_keV: float | None = None, distance_bin_cm: float = 10.0,
+                 time_bin_days: float = 10.0, position_resolution_cm: float | None = None, background_groups="all",
                  distance_response=None, mm_fit=None):
         self.experiment = Experiment() if experiment is None else experiment
+        mm = self.experiment.analysis.magnetic_moment
+        threshold_keV = mm.threshold_keV if threshold_keV is None else threshold_keV
+        max_keV = mm.max_keV if max_keV is None else max_keV
+        bin_keV = mm.bin_keV if bin_keV is None else bin_keV
+        if position_resolution_cm is None:
+            position_resolution_cm = self.experiment.resolution.vertex_resolution_cm
         self.observables = parse_observables(observables)
         check_range("threshold_keV", threshold_keV, 0.1, max_keV, high_inclusive=False, unit="keV")
         self.threshold_keV = float(threshold_keV)
@@ -141,7 +147,7 @@ class FullInformationPrediction:
                                                                 "cm"))
         if mm_fit is None:
             mm_fit = MagneticMomentFit(self.experiment, max_keV=max_keV, bin_keV=bin_keV)
-        elif mm_fit.experiment is not self.experiment or mm_fit.max_keV != max_keV or mm_fit.bin_keV != bin_keV:
+        elif mm_fit.experiment != self.experiment or mm_fit.max_keV != max_keV or mm_fit.bin_keV != bin_keV:
             raise ValueError("mm_fit must be a MagneticMomentFit of the same experiment, max_keV and bin_keV")
         self.mm_fit = mm_fit
         self.groups = group_components(self._component_names, background_groups)

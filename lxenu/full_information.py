@@ -54,6 +54,10 @@ def _group_sigmas(name: str, sigma, groups) -> tuple:
     return tuple(s for _ in groups)
 
 
+#: Default of the sterile fit's normalisation priors: take them from the experiment's settings.
+FROM_EXPERIMENT = "experiment"
+
+
 class MagneticMomentFullFit:
     """mu_nu limits from a binned Poisson likelihood in (T, L, t) with profiled normalisations.
 
@@ -87,9 +91,10 @@ class MagneticMomentFullFit:
     """
 
     def __init__(self, experiment=None, observables: str = "T", signal_norm_sigma=0.0, background_norm_sigma=0.0,
-                 threshold_keV: float = 2.0, max_keV: float = 140.0, bin_keV: float = 0.1,
-                 distance_bin_cm: float = 10.0, time_bin_days: float = 10.0, position_resolution_cm: float = 1.0,
-                 background_groups="all", confidence_level: float = 0.95, convention: str = "one_sided",
+                 threshold_keV: float | None = None, max_keV: float | None = None, bin_keV: float | None = None,
+                 distance_bin_cm: float = 10.0, time_bin_days: float = 10.0,
+                 position_resolution_cm: float | None = None, background_groups="all",
+                 confidence_level: float | None = None, convention: str | None = None,
                  prediction: FullInformationPrediction | None = None, mm_fit=None):
         if prediction is None:
             axes = parse_observables(observables)
@@ -104,9 +109,10 @@ class MagneticMomentFullFit:
         self.signal_norm_sigma = check_norm_sigma("signal_norm_sigma", signal_norm_sigma)
         self.background_norm_sigma = background_norm_sigma
         self.background_sigmas = _group_sigmas("background_norm_sigma", background_norm_sigma, prediction.groups)
-        self.confidence_level = confidence_level
-        self.convention = convention
-        self.delta_chi2 = delta_chi2_threshold(confidence_level, 1, convention)
+        mm = self.experiment.analysis.magnetic_moment
+        self.confidence_level = mm.confidence_level if confidence_level is None else confidence_level
+        self.convention = mm.convention if convention is None else convention
+        self.delta_chi2 = delta_chi2_threshold(self.confidence_level, 1, self.convention)
 
     @classmethod
     def from_prediction(cls, prediction: FullInformationPrediction, **kwargs) -> MagneticMomentFullFit:
@@ -229,11 +235,26 @@ class SterileFullFit:
         The distance response, as for :class:`~lxenu.sterile.SterileFit` (3 cm, 1 cm, 1e6, 51).
     """
 
-    def __init__(self, experiment=None, observables: str = "L", threshold_keV: float = 5.0, max_keV=None,
-                 energy_bin_keV: float = 25.0, signal_norm_sigma=None, background_norm_sigma=0.005,
-                 background_groups="all", bin_cm: float = 3.0, position_resolution_cm: float = 1.0,
-                 n_mc: int = 1_000_000, seed: int = 51, response=None, confidence_level: float = 0.95):
+    def __init__(self, experiment=None, observables: str = "L", threshold_keV: float | None = None, max_keV=None,
+                 energy_bin_keV: float = 25.0, signal_norm_sigma=FROM_EXPERIMENT,
+                 background_norm_sigma=FROM_EXPERIMENT, background_groups="all", bin_cm: float | None = None,
+                 position_resolution_cm: float | None = None, n_mc: int | None = None, seed: int | None = None,
+                 response=None, confidence_level: float | None = None):
         self.experiment = Experiment() if experiment is None else experiment
+        st = self.experiment.analysis.sterile
+        lo, hi = self.experiment.sterile_window_keV()
+        threshold_keV = lo if threshold_keV is None else threshold_keV
+        max_keV = hi if max_keV is None else max_keV
+        if isinstance(signal_norm_sigma, str) and signal_norm_sigma == FROM_EXPERIMENT:
+            signal_norm_sigma = st.prior(st.signal_norm_sigma)
+        if isinstance(background_norm_sigma, str) and background_norm_sigma == FROM_EXPERIMENT:
+            background_norm_sigma = st.prior(st.background_norm_sigma)
+        bin_cm = st.bin_cm if bin_cm is None else bin_cm
+        if position_resolution_cm is None:
+            position_resolution_cm = self.experiment.resolution.vertex_resolution_cm
+        n_mc = st.mc_events if n_mc is None else n_mc
+        seed = st.seed if seed is None else seed
+        confidence_level = st.confidence_level if confidence_level is None else confidence_level
         axes = parse_observables(observables, "LT")
         if "L" not in axes:
             raise ValueError(f"observables must be 'L' or 'LT' for the sterile fit; got {observables!r}")
@@ -253,7 +274,7 @@ class SterileFullFit:
             raise ValueError("with observables 'L' every background group has the same shape: at most one "
                              "normalisation (signal or background) can be free")
         self.confidence_level = confidence_level
-        self.delta_chi2 = delta_chi2_threshold(confidence_level, 2)
+        self.delta_chi2 = delta_chi2_threshold(confidence_level, self.distance_fit.dof)
 
     # -- predictions ---------------------------------------------------------------------------
     @property
