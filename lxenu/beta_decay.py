@@ -33,6 +33,8 @@ nuclear radius R = 1.2 A^(1/3) fm (Behrens & Buehring, eq. (7.4) with L_0 = 1):
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.special import loggamma
 
@@ -182,8 +184,14 @@ def beta_spectrum_unnormalised(T_keV, Q_keV: float, Z_daughter: int, A: int, sha
     return np.where(inside, val, 0.0)
 
 
+@lru_cache(maxsize=8)
+def _legendre_nodes(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1] (an eigenvalue problem: computed once per n)."""
+    return np.polynomial.legendre.leggauss(n)
+
+
 def _gauss_legendre_on(a: float, b: float, n: int):
-    x, w = np.polynomial.legendre.leggauss(n)
+    x, w = _legendre_nodes(n)
     return 0.5 * (b - a) * x + 0.5 * (b + a), 0.5 * (b - a) * w
 
 

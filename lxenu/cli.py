@@ -3,7 +3,8 @@
 Sub-commands
 ------------
 summary      the headline numbers, next to the paper's where the set-up is the paper's (``--json``)
-sterile      the sin^2(2 theta) reach at given dm2 values (``--json``)
+mu           the magnetic-moment limit from (T, L, t) with normalisation assumptions (``--json``, ``--band``)
+sterile      the sin^2(2 theta) reach at given dm2 values, from L or (L, T) (``--json``)
 scan         the magnetic-moment limit against threshold (``--json``)
 experiment   print a fully resolved experiment as TOML (``--list`` lists the presets)
 scorecard    every number of the paper next to ours (Markdown table, or ``--json``)
@@ -28,11 +29,13 @@ import warnings
 import numpy as np
 
 from .experiment import Experiment, experiment_presets, read_experiment_table
+from .full_information import MagneticMomentFullFit, SterileFullFit
 from .magnetic_moment import MagneticMomentFit
 from .scorecard import scorecard_markdown, scorecard_rows
 from .source import source_presets
 from .sterile import SterileFit
 from .summary import compute_summary, format_table
+from .validation import check_integer
 
 #: Short flags and the experiment-file keys they set: (flag, dest, key, type, help).
 ALIASES = (
@@ -143,15 +146,54 @@ def cmd_summary(args) -> int:
 def cmd_sterile(args) -> int:
     exp = experiment_from_args(args)
     dm2 = np.array(args.dm2 if args.dm2 else [0.5, 1.0, 2.0, 5.0, 10.0], dtype=float)
-    fit = SterileFit.for_experiment(exp)
+    fit = SterileFit.for_experiment(exp) if args.observables == "L" else SterileFullFit(exp, observables="LT")
     reach = fit.sensitivity(dm2)
     if args.json:
         print(json.dumps({"dm2": [float(m) for m in dm2], "sin2_2theta_min": [_clean(r) for r in reach]}))
     else:
         cl = 100 * fit.confidence_level
-        print(f"{'dm2 [eV^2]':>12s} {f'sin^2 2theta ({cl:g}% CL, {fit.dof} dof)':>30s}")
+        print(f"{'dm2 [eV^2]':>12s} {f'sin^2 2theta ({cl:g}% CL, 2 dof)':>30s}")
         for m, r in zip(dm2, reach):
             print(f"{m:12.4g} {('no exclusion' if not np.isfinite(r) else f'{r:.4f}'):>30s}")
+    return 0
+
+
+def _norm_sigma(flag: str, text: str):
+    """A normalisation assumption from the command line: 'free' or a Gaussian width >= 0 (0 = known)."""
+    if text == "free":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{flag} must be a number >= 0 (0 = known) or 'free'; got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{flag} must be a number >= 0 (0 = known) or 'free'; got {text!r}")
+    return value
+
+
+def cmd_mu(args) -> int:
+    exp = experiment_from_args(args)
+    signal = _norm_sigma("--signal-norm-sigma", args.signal_norm_sigma)
+    background = _norm_sigma("--background-norm-sigma", args.background_norm_sigma)
+    fit = MagneticMomentFullFit(exp, observables=args.observables, signal_norm_sigma=signal,
+                                background_norm_sigma=background)
+    limit = fit.limit()
+    out = {"mu_limit": _clean(limit), "observables": fit.observables,
+           "signal_norm_sigma": "free" if signal is None else signal,
+           "background_norm_sigma": "free" if background is None else background}
+    if args.band:
+        band = fit.expected_band(n=check_integer("--toys", args.toys, 10), seed=check_integer("--seed", args.seed, 0))
+        out["band"] = {k: _clean(v) for k, v in band.items()}
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    cl = 100 * fit.confidence_level
+    text = "no exclusion" if not math.isfinite(limit) else f"{limit:.4g} mu_B"
+    print(f"experiment: {exp.name}; observables {fit.observables}; signal normalisation {out['signal_norm_sigma']}, "
+          f"background normalisation {out['background_norm_sigma']}")
+    print(f"mu_nu upper limit ({cl:g} % CL, {fit.convention.replace('_', '-')}): {text}")
+    if args.band:
+        print("expected band:", ", ".join(f"{k} {v:.4g}" for k, v in out["band"].items() if v is not None))
     return 0
 
 
@@ -237,8 +279,33 @@ def build_parser() -> argparse.ArgumentParser:
     _experiment_options(p, norm)
     p.add_argument("--dm2", type=float, nargs="+", default=None, metavar="V",
                    help="dm2 values, eV^2 (default: 0.5 1 2 5 10). Example: --dm2 1 2 5")
+    p.add_argument("--observables", choices=("L", "LT"), default="L",
+                   help="what each event tells the fit: L = distance only (the paper's, default); "
+                        "LT = distance and recoil energy. Example: --observables LT")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_sterile)
+
+    p = sub.add_parser("mu", help="magnetic-moment limit with (T, L, t) and normalisation assumptions",
+                       description="Asimov upper limit on the neutrino magnetic moment (mu_B) from a binned "
+                                   "Poisson likelihood in recoil energy T, distance L and time t, with the signal "
+                                   "and background normalisations known, constrained or free. The defaults are the "
+                                   "paper's analysis (T only, both known) and equal `lxenu summary`'s mu_limit.")
+    _experiment_options(p, threshold)
+    p.add_argument("--observables", choices=("T", "TL", "Tt", "TLt"), default="T",
+                   help="T = recoil energy (default, the paper's), L = distance from the source, t = time in "
+                        "each deployment. Example: --observables TLt")
+    p.add_argument("--signal-norm-sigma", default="0", metavar="S|free",
+                   help="Gaussian prior on the signal (source activity) normalisation, fraction; 0 = known "
+                        "(default), 'free' = unconstrained. Example: --signal-norm-sigma 0.0023 (BEST's activity)")
+    p.add_argument("--background-norm-sigma", default="0", metavar="B|free",
+                   help="Gaussian prior on the background normalisation, fraction; 0 = known (default), 'free'. "
+                        "Example: --background-norm-sigma free")
+    p.add_argument("--band", action="store_true", help="also the expected band (-2 to +2 sigma) from Poisson toys")
+    p.add_argument("--toys", type=int, default=200, metavar="N", help="toys for --band (default: 200). "
+                   "Example: --toys 1000")
+    p.add_argument("--seed", type=int, default=20141104, metavar="K", help="seed of the toys (default: 20141104)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_mu)
 
     p = sub.add_parser("scan", help="magnetic-moment limit against threshold",
                        description="Asimov upper limit on the neutrino magnetic moment (mu_B) for each threshold.")

@@ -161,7 +161,15 @@ class MagneticMomentFullFit:
         return float(np.sqrt(x_hat)) * MU_UNIT, theta
 
     def limit(self) -> float:
-        """Expected (Asimov) upper limit on mu_nu, mu_B (``inf``: no exclusion)."""
+        """Expected (Asimov) upper limit on mu_nu, mu_B (``inf``: no exclusion).
+
+        With energy alone and both normalisations known nothing is profiled and the statistic is
+        the paper's: the limit is then :meth:`MagneticMomentFit.limit`'s, to the last digit.
+        """
+        p = self.prediction
+        if (self.observables == "T" and self.signal_norm_sigma == 0 and all(s == 0 for s in self.background_sigmas)
+                and p.mm_fit.convention == self.convention and p.mm_fit.confidence_level == self.confidence_level):
+            return p.mm_fit.limit(p.threshold_keV)
         return float(np.sqrt(self.model.upper_limit(self.delta_chi2))) * MU_UNIT
 
     def data_limit(self, observed) -> float:
