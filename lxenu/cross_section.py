@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .atomic import shell_occupancies_and_binding_keV
+from .atomic import shell_occupancies_and_binding_keV, stepping_factor
 from .constants import ELECTRON_MASS_KEV, MAGNETIC_PREFACTOR_CM2, WEAK_PREFACTOR_CM2_PER_KEV
 from .validation import as_float_array, check_flag, check_non_negative, check_positive, check_range
 
@@ -121,8 +121,6 @@ def dsigma_dT(
     if mu_nu_muB:
         val = val + magnetic_dsigma_dT(T_keV, E_keV, mu_nu_muB)
     if atomic_binding:
-        from .atomic import stepping_factor
-
         val = val * stepping_factor(T_keV)
     return val
 

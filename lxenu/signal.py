@@ -16,7 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .cross_section import magnetic_sigma_between, t_max_keV, weak_sigma_between
+from .cross_section import dsigma_dT, magnetic_sigma_between, t_max_keV, weak_sigma_between
 from .response import energy_response_matrix, smeared_window_counts
 from .validation import check_edges, check_non_negative, check_positive
 
@@ -115,8 +115,6 @@ class SignalPrediction:
 
     def dN_dT(self, T_keV, mu_nu_muB: float = 0.0):
         """True recoil spectrum dN/dT, events/keV."""
-        from .cross_section import dsigma_dT
-
         T = np.asarray(T_keV, dtype=float)
         kw = self._kw()
         out = np.zeros_like(T)
