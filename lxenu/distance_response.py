@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtr
 
 from .validation import check_integer, check_non_negative, check_positive
 
@@ -108,8 +109,6 @@ def build_distance_response(detector, source_shape, resolution_cm: float = 1.0, 
 
 def smear_distance_1d(true_edges_cm, true_content, reco_edges_cm, resolution_cm: float) -> np.ndarray:
     """Smear a distribution given in fine true-distance bins with a Gaussian (backgrounds)."""
-    from scipy.special import ndtr
-
     t = np.asarray(true_edges_cm, dtype=float)
     c = 0.5 * (t[1:] + t[:-1])
     r = np.asarray(reco_edges_cm, dtype=float)
