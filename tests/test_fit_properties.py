@@ -1,0 +1,88 @@
+"""Properties of the fits that pin their internals (written against surviving mutants, issue 11)."""
+
+import numpy as np
+import pytest
+from scipy import constants
+
+from lxenu import Experiment, MagneticMomentFit
+from lxenu.oscillation import bin_averaged_sin2, first_minimum_cm, oscillation_phase_per_cm, survival_probability
+
+HBAR_C_EV_CM = constants.hbar * constants.c / constants.e * 100.0
+
+
+def test_first_minimum_is_2_pi_E_hbar_c_over_dm2():
+    for E, dm2 in ((750.0, 1.0), (430.0, 2.0), (811.0, 0.3)):
+        assert first_minimum_cm(E, dm2) == pytest.approx(2 * np.pi * E * 1e3 * HBAR_C_EV_CM / dm2, rel=1e-12)
+
+
+def test_phase_is_dm2_L_over_4E():
+    # 1.267 dm2[eV^2] L[m] / E[MeV] is the textbook form
+    k = oscillation_phase_per_cm(1.0, 1000.0)
+    assert k * 100.0 == pytest.approx(1.2669, rel=1e-4)
+
+
+def test_survival_probability_values_and_symmetries():
+    L = np.linspace(90.0, 300.0, 7)
+    p = survival_probability(L, 750.0, 0.3, 2.0)
+    k = oscillation_phase_per_cm(2.0, 750.0)
+    assert p == pytest.approx(1.0 - 0.3 * np.sin(k * L) ** 2, rel=1e-14)
+    assert np.all((p >= 0.7 - 1e-12) & (p <= 1.0))
+    # linear in sin^2 2theta; no oscillation at dm2 = 0
+    assert 1 - survival_probability(L, 750.0, 0.6, 2.0) == pytest.approx(2 * (1 - p), rel=1e-12)
+    assert survival_probability(L, 750.0, 0.5, 0.0) == pytest.approx(np.ones_like(L))
+    with pytest.raises(ValueError, match="sin2_2theta"):
+        survival_probability(L, 750.0, -0.1, 1.0)
+
+
+def test_bin_average_is_exact_average():
+    k = oscillation_phase_per_cm(3.0, 750.0)
+    L1, L2 = 120.0, 126.0
+    exact = 0.5 - (np.sin(2 * k * L2) - np.sin(2 * k * L1)) / (4 * k * (L2 - L1))
+    assert bin_averaged_sin2(L1, L2, 750.0, 3.0) == pytest.approx(exact, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return MagneticMomentFit(Experiment())
+
+
+def test_chi2_is_zero_at_the_truth_and_reaches_the_threshold_at_the_limit(fit):
+    assert fit.chi2(0.0) == pytest.approx(0.0, abs=1e-9)
+    limit = fit.limit()
+    assert fit.chi2(limit) == pytest.approx(fit.delta_chi2, rel=1e-6)
+    mus = np.array([0.0, 1e-12, 3e-12, limit, 8e-12])
+    values = fit.chi2(mus)
+    assert np.all(np.diff(values) > 0)
+    assert fit.chi2(limit, signal_scale=2.0) > fit.chi2(limit)
+    assert fit.chi2(limit, background_scale=2.0) < fit.chi2(limit)
+
+
+def test_chi2_with_data_has_its_minimum_at_the_injected_moment(fit):
+    _, S, M, B = fit.spectra()
+    mu_true = 6e-12
+    data = S + (mu_true / 1e-12) ** 2 * M + B
+    mus = np.linspace(4e-12, 8e-12, 401)
+    best = mus[np.argmin(fit.chi2(mus, observed=data))]
+    assert best == pytest.approx(mu_true, abs=2e-14)
+
+
+def test_scales_and_scan(fit):
+    exp = fit.experiment
+    sig, bkg = fit.scales_for(source_mci=10.0, days=50.0, deployments=3, mass_scale=2.0, background_scale=0.5)
+    tau = exp.source.mean_life_days
+    assert sig == pytest.approx(2 * 3 * 2 * (1 - np.exp(-50 / tau)) / (1 - np.exp(-100 / tau)), rel=1e-12)
+    assert bkg == pytest.approx(0.5 * 3 * 2 * 0.5, rel=1e-12)
+    thresholds = [1.0, 2.5, 4.0]
+    assert fit.threshold_scan(thresholds) == pytest.approx([fit.limit(t) for t in thresholds], rel=1e-12)
+    assert fit.threshold_scan(thresholds, signal_scale=2.0) == pytest.approx(
+        [fit.limit(t, signal_scale=2.0) for t in thresholds], rel=1e-12)
+
+
+def test_pseudo_experiments_scatter_around_the_asimov_limit(fit):
+    limits = fit.pseudo_experiment_limits(n=200, seed=7)
+    assert limits.shape == (200,) and np.all(limits > 0)
+    assert np.median(limits) == pytest.approx(fit.limit(), rel=0.1)
+    assert np.array_equal(limits, fit.pseudo_experiment_limits(n=200, seed=7))
+    assert not np.array_equal(limits, fit.pseudo_experiment_limits(n=200, seed=8))
+    more = fit.pseudo_experiment_limits(n=200, seed=7, signal_scale=4.0)
+    assert np.median(more) < np.median(limits)
