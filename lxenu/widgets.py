@@ -14,8 +14,10 @@ import json
 import uuid
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from .magnetic_moment import MagneticMomentFit
+from .plotting import COLORS
 from .validation import check_range
 
 DISPLAY_BIN_KEV = 1.0
@@ -56,13 +58,13 @@ class MagneticMomentExplorer:
         }
 
     def figure(self):
-        """A figure of the spectrum to be updated by :meth:`redraw`; returns (fig, artists)."""
-        import matplotlib.pyplot as plt
+        """A figure of the spectrum to be updated by :meth:`redraw`; returns (fig, artists).
 
-        from .plotting import COLORS
-
-        with plt.ioff():
-            fig, ax = plt.subplots(figsize=(6.0, 3.4))
+        The figure is not registered with pyplot, so no later ``plt.show()`` in the notebook
+        draws it a second time; the widget displays it itself.
+        """
+        fig = Figure(figsize=(6.0, 3.4))
+        ax = fig.subplots()
         c = 0.5 * (self._display_edges[1:] + self._display_edges[:-1])
         first = self.compute()
         (l_mu,) = ax.step(c, first["signal_with_mu"], where="mid", color=COLORS["magnetic"],
