@@ -3,8 +3,12 @@
 Fails (exit 1) on: a JavaScript error or console error, a request that leaves the
 machine (anything not served from the local build), a local file that is missing,
 an image that did not load, an equation MathJax did not render (or rendered as an
-error), and a static explorer whose sliders do not redraw it. Saves a full-page
-screenshot of every page.
+error), and a static explorer whose sliders do not redraw it. At 1280 px it measures
+what a reader sees and fails on: a display equation, an output block, a code cell or a
+table wider than its column (scrollWidth > clientWidth + 1, or reaching past the article
+column); a warning or traceback shown in an output (stderr blocks, "Traceback",
+"Warning:"); raw LaTeX in bibliography entries ("$", "\\", "^{"). Saves a full-page
+screenshot of every page, taken before the explorer's sliders are touched.
 
 Usage: python scripts/check_book.py _build/html --screenshots _build/screenshots
 Needs Debian's chromium (/usr/bin/chromium) and the Python package playwright.
@@ -35,6 +39,66 @@ async () => {
   return {n: math.length, unrendered: unrendered.slice(0, 3).map(e => e.textContent.slice(0, 60)),
           n_unrendered: unrendered.length, errors: document.querySelectorAll('mjx-merror').length,
           mathjax: !!window.MathJax};
+}
+"""
+
+OVERFLOW_CHECK = """
+() => {
+  const kinds = [
+    ["display equation", 'mjx-container[display="true"], mjx-container[jax="CHTML"][display="true"]'],
+    ["output block", "div.cell_output .output, div.cell_output pre, div.output pre"],
+    ["code cell", "div.cell_input pre, div.highlight pre"],
+    ["table", "table"],
+  ];
+  const out = [];
+  const seen = new Set();
+  for (const [kind, selector] of kinds) {
+    for (const el of document.querySelectorAll(selector)) {
+      if (seen.has(el) || el.closest(".lxenu-explorer") || el.offsetParent === null) continue;
+      seen.add(el);
+      const column = el.closest("article, .bd-article, main") || document.body;
+      const colRect = column.getBoundingClientRect();
+      const rect = el.getBoundingClientRect();
+      // a scrolling wrapper (theme table containers) hides what does not fit just as well
+      let avail = el.clientWidth || rect.width;
+      for (let p = el.parentElement; p && p !== column; p = p.parentElement) {
+        const ov = getComputedStyle(p).overflowX;
+        if (ov === "auto" || ov === "scroll" || ov === "hidden") { avail = Math.min(avail, p.clientWidth); }
+      }
+      avail = Math.min(avail, column.clientWidth);
+      const width = Math.max(el.scrollWidth, rect.width);
+      const past = rect.left + width - colRect.right;
+      if (width > avail + 1 || past > 1) {
+        out.push({kind: kind, width: Math.round(width), avail: Math.round(avail),
+                  text: (el.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 70)});
+      }
+    }
+  }
+  return out;
+}
+"""
+
+SHOWN_PROBLEMS_CHECK = """
+() => {
+  const out = [];
+  for (const el of document.querySelectorAll(".stderr, .output.stderr, .output.traceback, .traceback")) {
+    out.push("stderr/traceback output shown: " + el.textContent.replace(/\\s+/g, " ").trim().slice(0, 80));
+  }
+  for (const el of document.querySelectorAll("div.cell_output, div.output")) {
+    const t = el.textContent;
+    for (const word of ["Traceback", "Warning:"]) {
+      if (t.includes(word)) {
+        const i = t.indexOf(word);
+        out.push(`"${word}" shown in an output: ` + t.slice(Math.max(0, i - 30), i + 50).replace(/\\s+/g, " "));
+      }
+    }
+  }
+  for (const el of document.querySelectorAll(".citation, div.citation, dl.citation > dd, .bibliography li")) {
+    const t = el.textContent;
+    const raw = ["$", "\\\\", "^{"].filter(x => t.includes(x));
+    if (raw.length) out.push(`raw LaTeX ${JSON.stringify(raw)} in a reference: ` + t.replace(/\\s+/g, " ").trim().slice(0, 90));
+  }
+  return Array.from(new Set(out));
 }
 """
 
@@ -136,12 +200,16 @@ def check(html_dir: Path, screenshots: Path | None, chromium: str) -> list[str]:
                 broken = page.evaluate(IMAGE_CHECK)
                 if broken:
                     issues.append(f"images that did not load: {broken[:3]}")
+                for o in page.evaluate(OVERFLOW_CHECK):
+                    issues.append(f"{o['kind']} wider than its column ({o['width']} px > {o['avail']} px): "
+                                  f"{o['text']!r}")
+                issues += page.evaluate(SHOWN_PROBLEMS_CHECK)
+                if screenshots:  # before the explorer check moves a slider: the default state
+                    page.screenshot(path=str(screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")),
+                                    full_page=True)
                 for ex in page.evaluate(EXPLORER_CHECK):
                     if ex["blank"] or not ex["changed"]:
                         issues.append(f"static explorer not working: {ex}")
-                if screenshots:
-                    page.screenshot(path=str(screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")),
-                                    full_page=True)
                 status = "ok" if not issues else "FAIL"
                 print(f"{status:4s} {rel}  (math {math['n']}, images {page.evaluate('document.images.length')})")
                 for i in issues:
