@@ -3,17 +3,24 @@
 * jupyter-book 1 always loads sphinx-thebe. The book has no live-kernel buttons, and
   sphinx-thebe's inline configuration script is added to each page twice (a redeclared
   ``const`` and a JavaScript error) and points at a CDN. This removes its scripts.
+* The bibliography is labelled author–year, like the citations in the text (``{cite:p}``,
+  ``{cite:t}``): style ``lxenu_author_year``.
 * ``{lxenu-scorecard}`` computes the reproduction scorecard (:mod:`lxenu.scorecard`) while the
   book is built and inserts it as a table; ``{lxenu-command}`` runs ``python -m lxenu ARGS`` and
   inserts its output. The chapters render their stored outputs (checked by nbval), so these are
   the only numbers computed at build time, in the Sphinx process: no kernel is started.
 """
 
+import codecs
 import shlex
 import subprocess
 import sys
 
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from docutils import nodes
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
@@ -27,6 +34,33 @@ def drop_thebe_scripts(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if scripts:
         context["script_files"] = [s for s in scripts if not _is_thebe(s)]
+
+
+class AuthorYearLabelStyle(BaseLabelStyle):
+    """Labels "Coloma et al., 2014", "Kaether et al., 2010", "Erler and Ramsey-Musolf, 2005"."""
+
+    def format_labels(self, sorted_entries):
+        for entry in sorted_entries:
+            persons = entry.persons.get("author") or entry.persons.get("editor") or []
+            names = [codecs.decode(" ".join(p.prelast_names + p.last_names), "ulatex").replace("{", "").replace("}", "")
+                     for p in persons]
+            if "others" in names:
+                names = names[: names.index("others")] + ["", ""]
+            if not names or not names[0]:
+                who = entry.fields.get("key", entry.key)
+            elif len(names) == 1:
+                who = names[0]
+            elif len(names) == 2:
+                who = f"{names[0]} and {names[1]}"
+            else:
+                who = f"{names[0]} et al."
+            yield f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+
+class AuthorYearStyle(PlainStyle):
+    """pybtex's plain style with author–year labels."""
+
+    default_label_style = "lxenu_author_year"
 
 
 def _verdict(rows) -> str:
@@ -69,6 +103,8 @@ class CommandDirective(SphinxDirective):
 
 
 def setup(app):
+    register_plugin("pybtex.style.labels", "lxenu_author_year", AuthorYearLabelStyle)
+    register_plugin("pybtex.style.formatting", "lxenu_author_year", AuthorYearStyle)
     app.connect("html-page-context", drop_thebe_scripts, priority=900)
     app.add_directive("lxenu-scorecard", ScorecardDirective)
     app.add_directive("lxenu-command", CommandDirective)
