@@ -59,17 +59,21 @@ OVERFLOW_CHECK = """
       const column = el.closest("article, .bd-article, main") || document.body;
       const colRect = column.getBoundingClientRect();
       const rect = el.getBoundingClientRect();
-      // a scrolling wrapper (theme table containers) hides what does not fit just as well
-      let avail = el.clientWidth || rect.width;
+      // hidden: the element's own content scrolls, a scrolling or clipping wrapper cuts it, or it
+      // reaches past the article column
+      let limit = colRect.right;
       for (let p = el.parentElement; p && p !== column; p = p.parentElement) {
         const ov = getComputedStyle(p).overflowX;
-        if (ov === "auto" || ov === "scroll" || ov === "hidden") { avail = Math.min(avail, p.clientWidth); }
+        if (ov === "auto" || ov === "scroll" || ov === "hidden") {
+          const r = p.getBoundingClientRect();
+          if (r.right < limit) { limit = r.right; }
+        }
       }
-      avail = Math.min(avail, column.clientWidth);
-      const width = Math.max(el.scrollWidth, rect.width);
-      const past = rect.left + width - colRect.right;
-      if (width > avail + 1 || past > 1) {
-        out.push({kind: kind, width: Math.round(width), avail: Math.round(avail),
+      const own = el.scrollWidth - el.clientWidth;
+      const past = rect.right - limit;
+      if (own > 1 || past > 1) {
+        out.push({kind: kind, width: Math.round(Math.max(el.scrollWidth, rect.width)),
+                  avail: Math.round(Math.min(el.clientWidth, limit - rect.left)),
                   text: (el.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 70)});
       }
     }
