@@ -68,8 +68,8 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyses.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
 
 lock: $(STAMP)
 	{ sed -n '1,2p' $(CONSTRAINTS); $(BIN)/python -m pip freeze --exclude-editable | grep -vi '^lxenu'; } > $(CONSTRAINTS).new

@@ -75,7 +75,9 @@ class Table:
         numeric = [self._numeric(j) for j in range(len(self.columns))]
 
         def line(cells):
-            return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric)).rstrip()
+            return "  ".join(
+                c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric, strict=True)
+            ).rstrip()
 
         out = ([self.caption] if self.caption else []) + [line(self.columns), line(["-" * w for w in widths])]
         return "\n".join(out + [line(r) for r in body])
@@ -85,7 +87,8 @@ def _is_number(x) -> bool:
     return isinstance(x, (Number, np.number)) and not isinstance(x, (bool, np.bool_))
 
 
-def table(rows: Sequence[Sequence], columns: Sequence[str], formats: Sequence[str | None] | None = None,
-          caption: str = "") -> Table:
+def table(
+    rows: Sequence[Sequence], columns: Sequence[str], formats: Sequence[str | None] | None = None, caption: str = ""
+) -> Table:
     """A :class:`Table` of ``rows`` (sequences of cells) under ``columns``; see :class:`Table`."""
     return Table([list(r) for r in rows], list(columns), list(formats) if formats else [], caption)

@@ -25,9 +25,16 @@ import threading
 from pathlib import Path
 
 CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 
 MATH_CHECK = """
@@ -100,7 +107,8 @@ SHOWN_PROBLEMS_CHECK = """
   for (const el of document.querySelectorAll(".citation, div.citation, dl.citation > dd, .bibliography li")) {
     const t = el.textContent;
     const raw = ["$", "\\\\", "^{"].filter(x => t.includes(x));
-    if (raw.length) out.push(`raw LaTeX ${JSON.stringify(raw)} in a reference: ` + t.replace(/\\s+/g, " ").trim().slice(0, 90));
+    const text = t.replace(/\\s+/g, " ").trim().slice(0, 90);
+    if (raw.length) out.push(`raw LaTeX ${JSON.stringify(raw)} in a reference: ` + text);
   }
   return Array.from(new Set(out));
 }
@@ -162,7 +170,7 @@ def _watch(page, origin: str) -> list[str]:
 
     def on_response(r):
         if r.url.startswith(origin) and r.status >= 400:
-            issues.append(f"HTTP {r.status} for {r.url[len(origin):]}")
+            issues.append(f"HTTP {r.status} for {r.url[len(origin) :]}")
 
     page.route("**/*", route)
     page.on("pageerror", lambda e: issues.append(f"JavaScript error: {e}"))
@@ -205,12 +213,14 @@ def check(html_dir: Path, screenshots: Path | None, chromium: str) -> list[str]:
                 if broken:
                     issues.append(f"images that did not load: {broken[:3]}")
                 for o in page.evaluate(OVERFLOW_CHECK):
-                    issues.append(f"{o['kind']} wider than its column ({o['width']} px > {o['avail']} px): "
-                                  f"{o['text']!r}")
+                    issues.append(
+                        f"{o['kind']} wider than its column ({o['width']} px > {o['avail']} px): {o['text']!r}"
+                    )
                 issues += page.evaluate(SHOWN_PROBLEMS_CHECK)
                 if screenshots:  # before the explorer check moves a slider: the default state
-                    page.screenshot(path=str(screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")),
-                                    full_page=True)
+                    page.screenshot(
+                        path=str(screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")), full_page=True
+                    )
                 for ex in page.evaluate(EXPLORER_CHECK):
                     if ex["blank"] or not ex["changed"]:
                         issues.append(f"static explorer not working: {ex}")

@@ -19,8 +19,12 @@ def merge_streams(outputs: list) -> list:
     merged: list = []
     for out in outputs:
         prev = merged[-1] if merged else None
-        if out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream" \
-                and prev.get("name") == out.get("name"):
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
             prev["text"] = prev["text"] + out["text"]
         else:
             merged.append(out)

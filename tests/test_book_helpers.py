@@ -38,14 +38,17 @@ def test_static_explorer_is_self_contained(explorer):
     assert "__DATA__" not in html and "__UID__" not in html
 
 
-@pytest.mark.parametrize("make", [
-    lambda exp: plotting.cross_sections(),
-    lambda exp: plotting.recoil_spectrum(exp),
-    lambda exp: plotting.activity_and_decays(exp.source, exp.run),
-    lambda exp: plotting.events_per_5keV(exp, t_max_keV=200.0),
-    lambda exp: plotting.limit_vs_threshold([1, 2], [4e-12, 5e-12]),
-    lambda exp: plotting.sterile_plane(),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda exp: plotting.cross_sections(),
+        lambda exp: plotting.recoil_spectrum(exp),
+        lambda exp: plotting.activity_and_decays(exp.source, exp.run),
+        lambda exp: plotting.events_per_5keV(exp, t_max_keV=200.0),
+        lambda exp: plotting.limit_vs_threshold([1, 2], [4e-12, 5e-12]),
+        lambda exp: plotting.sterile_plane(),
+    ],
+)
 def test_figures_have_labelled_axes(paper, make):
     fig, ax = make(paper)
     assert ax.get_xlabel() and ax.get_ylabel()
@@ -86,8 +89,12 @@ def test_xe136_row_held_to_ten_percent():
 def test_table_formats_aligns_and_renders_markdown():
     from lxenu.tables import table
 
-    t = table([("pp", 1.0094, 1.05), ("pep", 0.0213, None), ("sox", float("nan"), 2)], ["flux", "lxenu", "paper"],
-              [None, ".3f", ".2f"], caption="rates")
+    t = table(
+        [("pp", 1.0094, 1.05), ("pep", 0.0213, None), ("sox", float("nan"), 2)],
+        ["flux", "lxenu", "paper"],
+        [None, ".3f", ".2f"],
+        caption="rates",
+    )
     md = t._repr_markdown_()
     lines = md.splitlines()
     assert lines[0] == "rates" and lines[2] == "| flux | lxenu | paper |" and lines[3] == "|:---|---:|---:|"
@@ -105,10 +112,13 @@ def test_sterile_plane_draws_smooth_regions_contours_and_a_legend_below():
     m = np.geomspace(0.1, 100.0, 50)
     S, Mg = np.meshgrid(s, m, indexing="ij")
     field = (np.log(S / 0.2) ** 2 + np.log(Mg / 2.0) ** 2) * 4  # a round valley at (0.2, 2 eV^2)
-    fig, ax = plotting.sterile_plane(s_grid=s, m_grid=m,
-                                     anomalies=[dict(delta_chi2=field, threshold=5.99, label="region")],
-                                     contours=[dict(chi2=field, threshold=5.99, label="exclusion")],
-                                     star=(0.2, 2.0, "best fit"))
+    fig, ax = plotting.sterile_plane(
+        s_grid=s,
+        m_grid=m,
+        anomalies=[dict(delta_chi2=field, threshold=5.99, label="region")],
+        contours=[dict(chi2=field, threshold=5.99, label="exclusion")],
+        star=(0.2, 2.0, "best fit"),
+    )
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["region", "exclusion", "best fit"]
     fig.canvas.draw()
@@ -136,15 +146,23 @@ def test_clean_notebooks_merges_streams_and_drops_session_metadata():
     import nbformat
 
     spec = importlib.util.spec_from_file_location(
-        "clean_notebooks", Path(__file__).resolve().parents[1] / "scripts" / "clean_notebooks.py")
+        "clean_notebooks", Path(__file__).resolve().parents[1] / "scripts" / "clean_notebooks.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": 1}, "kernelspec": {"name": "python3", "display_name": "Python 3"},
-                                            "language_info": {"name": "python", "version": "3.11.7"}})
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "widgets": {"state": 1},
+            "kernelspec": {"name": "python3", "display_name": "Python 3"},
+            "language_info": {"name": "python", "version": "3.11.7"},
+        }
+    )
     cell = nbformat.v4.new_code_cell("print(1); print(2)", metadata={"execution": {"iopub.status.busy": "t"}})
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
-                    nbformat.v4.new_output("stream", name="stdout", text="2\n"),
-                    nbformat.v4.new_output("stream", name="stderr", text="w\n")]
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="w\n"),
+    ]
     nb.cells.append(cell)
     mod.clean_notebook(nb)
     assert set(nb.metadata) == {"kernelspec", "language_info"} and "version" not in nb.metadata.language_info

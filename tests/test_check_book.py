@@ -30,8 +30,9 @@ def test_broken_page_fails(tmp_path):
 def test_static_explorer_passes(tmp_path, mm_fit):
     from lxenu.widgets import MagneticMomentExplorer, static_explorer_html
 
-    html = static_explorer_html(MagneticMomentExplorer(mm_fit), thresholds_keV=[1.0, 2.0, 3.0, 4.0, 5.0],
-                                sources_mci=[5.0], days=[100.0])
+    html = static_explorer_html(
+        MagneticMomentExplorer(mm_fit), thresholds_keV=[1.0, 2.0, 3.0, 4.0, 5.0], sources_mci=[5.0], days=[100.0]
+    )
     (tmp_path / "index.html").write_text(f"<html><body>{html}</body></html>")
     proc = run_check(tmp_path)
     assert proc.returncode == 0, proc.stdout
@@ -39,7 +40,8 @@ def test_static_explorer_passes(tmp_path, mm_fit):
 
 WIDE_PAGE = """<html><body><article style="width: 600px">
 <p>text</p>
-<mjx-container display="true" style="display: block"><span style="display: inline-block; width: 900px">wide equation</span></mjx-container>
+<mjx-container display="true" style="display: block">
+<span style="display: inline-block; width: 900px">wide equation</span></mjx-container>
 <div class="cell_output"><div class="output text_plain"><pre style="overflow: auto">{line}</pre></div></div>
 <div class="cell_input"><div class="highlight"><pre style="overflow: auto">{line}</pre></div></div>
 <table style="width: 900px"><tr><td>a wide table</td></tr></table>
@@ -64,13 +66,13 @@ def test_fitting_page_passes(tmp_path):
 
 def test_shown_warnings_tracebacks_and_raw_latex_fail(tmp_path):
     (tmp_path / "index.html").write_text(
-        '<html><body><article>'
+        "<html><body><article>"
         '<div class="cell_output"><div class="output stderr"><pre>/x.py:3: DeprecationWarning: old</pre></div></div>'
         '<div class="cell_output"><div class="output"><pre>Traceback (most recent call last):</pre></div></div>'
         '<div class="cell_output"><div class="output"><pre>RuntimeWarning: invalid value</pre></div></div>'
         '<div class="citation"><p>Measurement of the half-life of $^136$Xe with KamLAND-Zen</p></div>'
         '<div class="citation"><p>Improved measurement of the $2\\nu\\beta\\beta$ half-life</p></div>'
-        '</article></body></html>'
+        "</article></body></html>"
     )
     proc = run_check(tmp_path)
     assert proc.returncode == 1
@@ -84,7 +86,7 @@ def test_clean_references_pass(tmp_path):
     (tmp_path / "index.html").write_text(
         '<html><body><article><div class="citation"><p>Measurement of the half-life of ¹³⁶Xe</p></div>'
         '<div class="cell_output"><div class="output"><pre>ValueError: days must lie in (0, inf)</pre></div></div>'
-        '</article></body></html>'
+        "</article></body></html>"
     )
     proc = run_check(tmp_path)
     assert proc.returncode == 0, proc.stdout

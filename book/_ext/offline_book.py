@@ -18,10 +18,10 @@ import sys
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from docutils import nodes
+from docutils.statemachine import StringList
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
-from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
 
@@ -42,8 +42,10 @@ class AuthorYearLabelStyle(BaseLabelStyle):
     def format_labels(self, sorted_entries):
         for entry in sorted_entries:
             persons = entry.persons.get("author") or entry.persons.get("editor") or []
-            names = [codecs.decode(" ".join(p.prelast_names + p.last_names), "ulatex").replace("{", "").replace("}", "")
-                     for p in persons]
+            names = [
+                codecs.decode(" ".join(p.prelast_names + p.last_names), "ulatex").replace("{", "").replace("}", "")
+                for p in persons
+            ]
             if "others" in names:
                 names = names[: names.index("others")] + ["", ""]
             if not names or not names[0]:
@@ -78,13 +80,12 @@ class ScorecardDirective(SphinxDirective):
     has_content = False
 
     def run(self):
-        from lxenu.scorecard import scorecard_markdown, scorecard_rows, typeset_label
+        from lxenu.scorecard import scorecard_markdown, scorecard_rows
 
         rows = scorecard_rows()
         text = scorecard_markdown(rows, typeset=True, link_prefix="../notebooks/") + "\n\n" + _verdict(rows)
         container = nodes.container(classes=["lxenu-scorecard"])
-        self.state.nested_parse(StringList(text.splitlines(), source="lxenu.scorecard"), self.content_offset,
-                                container)
+        self.state.nested_parse(StringList(text.splitlines(), source="lxenu.scorecard"), self.content_offset, container)
         return [container]
 
 
