@@ -10,6 +10,7 @@ except the paper's values.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,7 +160,14 @@ def typeset_label(text: str) -> str:
     """A plain-text scorecard label with its units and symbols typeset for the book (MyST Markdown)."""
     for plain, fancy in _TYPESET:
         text = text.replace(plain, fancy)
-    return text
+    text = re.sub(r"(\d+)-(\d+) keV", "\\1–\\2 keV", text)
+    return re.sub(r"\b(\d(?:\.\d+)?)e-(\d+)\b", lambda m: _sci(m.group(1), m.group(2)), text)
+
+
+def _sci(mantissa: str, exponent: str) -> str:
+    if float(mantissa) == 1.0:
+        return f"$10^{{-{int(exponent)}}}$"
+    return f"${mantissa}\\times10^{{-{int(exponent)}}}$"
 
 
 def scorecard_markdown(rows: list[Row], typeset: bool = False, link_prefix: str | None = None) -> str:

@@ -193,7 +193,7 @@ def static_explorer_html(
 
 _STATIC_TEMPLATE = r"""
 <div id="__UID__" class="lxenu-explorer" style="font-family: sans-serif; font-size: 14px; width: 100%;">
-  <div style="display: grid; grid-template-columns: max-content 1fr 6.5em; gap: 4px 10px; align-items: center;">
+  <div style="display: grid; grid-template-columns: max-content 1fr 8.5em; gap: 4px 10px; align-items: center;">
     <label for="__UID__-thr">threshold</label><input id="__UID__-thr" type="range" step="1">
     <span id="__UID__-thr-v"></span>
     <label for="__UID__-src">source strength</label><input id="__UID__-src" type="range" step="1">
