@@ -5,22 +5,34 @@
 #   make lab         open the notebooks in JupyterLab
 #   make check-book  open the built pages in headless Chromium with the network off
 #   make benchmark   print the timings of the analyses
+#   make lint        ruff check and ruff format --check
+# In an activated conda environment (environment.yml) use it instead of .venv: make test VENV=$$CONDA_PREFIX
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.lxenu-installed
+# the pinned set (requirements/constraints.txt) needs Python 3.11: stop at once, in one line, if it is older
+CHECK_PYTHON := $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
+ifneq ($(shell $(CHECK_PYTHON) -c 'import sys; print(int(sys.version_info >= (3, 11)))' 2>/dev/null),1)
+$(error Python 3.11 or newer is needed; $(CHECK_PYTHON) is older or missing (set PYTHON=python3.11))
+endif
 CONSTRAINTS := requirements/constraints.txt
 BUILD  := _build
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+ifeq ($(VENV),.venv)
+MAKE_ENV := test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+else
+MAKE_ENV := test -x $(BIN)/python || { echo "VENV=$(VENV) has no bin/python: activate the conda environment first"; exit 1; }
+endif
 
-.PHONY: help install book test unit nbval book-html notebooks lab check-book benchmark lock clean
+.PHONY: help install book test unit nbval book-html notebooks lab check-book benchmark lint lock clean
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,10p' Makefile
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(MAKE_ENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e ".[test,book,check]"
 	touch $(STAMP)
 
@@ -30,7 +42,7 @@ book: $(STAMP) book-html
 	@echo "The book is at $(CURDIR)/$(BUILD)/html/index.html"
 
 book-html: $(STAMP)
-	$(BIN)/jupyter-book build . --all --builder html -W --keep-going
+	$(BIN)/jupyter-book build . --all --builder html -W --keep-going --quiet
 
 test: unit nbval book-html
 
@@ -46,7 +58,7 @@ notebooks: $(STAMP)
 	$(BIN)/python scripts/clean_notebooks.py $(NOTEBOOKS)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 check-book: $(STAMP)
 	test -f $(BUILD)/html/index.html || $(MAKE) book-html
@@ -54,6 +66,10 @@ check-book: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyses.py
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
 
 lock: $(STAMP)
 	{ sed -n '1,2p' $(CONSTRAINTS); $(BIN)/python -m pip freeze --exclude-editable | grep -vi '^lxenu'; } > $(CONSTRAINTS).new

@@ -3,8 +3,12 @@
 Fails (exit 1) on: a JavaScript error or console error, a request that leaves the
 machine (anything not served from the local build), a local file that is missing,
 an image that did not load, an equation MathJax did not render (or rendered as an
-error), and a static explorer whose sliders do not redraw it. Saves a full-page
-screenshot of every page.
+error), and a static explorer whose sliders do not redraw it. At 1280 px it measures
+what a reader sees and fails on: a display equation, an output block, a code cell or a
+table wider than its column (scrollWidth > clientWidth + 1, or reaching past the article
+column); a warning or traceback shown in an output (stderr blocks, "Traceback",
+"Warning:"); raw LaTeX in bibliography entries ("$", "\\", "^{"). Saves a full-page
+screenshot of every page, taken before the explorer's sliders are touched.
 
 Usage: python scripts/check_book.py _build/html --screenshots _build/screenshots
 Needs Debian's chromium (/usr/bin/chromium) and the Python package playwright.
@@ -21,9 +25,16 @@ import threading
 from pathlib import Path
 
 CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 
 MATH_CHECK = """
@@ -35,6 +46,71 @@ async () => {
   return {n: math.length, unrendered: unrendered.slice(0, 3).map(e => e.textContent.slice(0, 60)),
           n_unrendered: unrendered.length, errors: document.querySelectorAll('mjx-merror').length,
           mathjax: !!window.MathJax};
+}
+"""
+
+OVERFLOW_CHECK = """
+() => {
+  const kinds = [
+    ["display equation", 'mjx-container[display="true"], mjx-container[jax="CHTML"][display="true"]'],
+    ["output block", "div.cell_output .output, div.cell_output pre, div.output pre"],
+    ["code cell", "div.cell_input pre, div.highlight pre"],
+    ["table", "table"],
+  ];
+  const out = [];
+  const seen = new Set();
+  for (const [kind, selector] of kinds) {
+    for (const el of document.querySelectorAll(selector)) {
+      if (seen.has(el) || el.closest(".lxenu-explorer") || el.offsetParent === null) continue;
+      seen.add(el);
+      const column = el.closest("article, .bd-article, main") || document.body;
+      const colRect = column.getBoundingClientRect();
+      const rect = el.getBoundingClientRect();
+      // hidden: the element's own content scrolls, a scrolling or clipping wrapper cuts it, or it
+      // reaches past the article column
+      let limit = colRect.right;
+      for (let p = el.parentElement; p && p !== column; p = p.parentElement) {
+        const ov = getComputedStyle(p).overflowX;
+        if (ov === "auto" || ov === "scroll" || ov === "hidden") {
+          const r = p.getBoundingClientRect();
+          if (r.right < limit) { limit = r.right; }
+        }
+      }
+      const own = el.scrollWidth - el.clientWidth;
+      const past = rect.right - limit;
+      if (own > 1 || past > 1) {
+        out.push({kind: kind, width: Math.round(Math.max(el.scrollWidth, rect.width)),
+                  avail: Math.round(Math.min(el.clientWidth, limit - rect.left)),
+                  text: (el.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 70)});
+      }
+    }
+  }
+  return out;
+}
+"""
+
+SHOWN_PROBLEMS_CHECK = """
+() => {
+  const out = [];
+  for (const el of document.querySelectorAll(".stderr, .output.stderr, .output.traceback, .traceback")) {
+    out.push("stderr/traceback output shown: " + el.textContent.replace(/\\s+/g, " ").trim().slice(0, 80));
+  }
+  for (const el of document.querySelectorAll("div.cell_output, div.output")) {
+    const t = el.textContent;
+    for (const word of ["Traceback", "Warning:"]) {
+      if (t.includes(word)) {
+        const i = t.indexOf(word);
+        out.push(`"${word}" shown in an output: ` + t.slice(Math.max(0, i - 30), i + 50).replace(/\\s+/g, " "));
+      }
+    }
+  }
+  for (const el of document.querySelectorAll(".citation, div.citation, dl.citation > dd, .bibliography li")) {
+    const t = el.textContent;
+    const raw = ["$", "\\\\", "^{"].filter(x => t.includes(x));
+    const text = t.replace(/\\s+/g, " ").trim().slice(0, 90);
+    if (raw.length) out.push(`raw LaTeX ${JSON.stringify(raw)} in a reference: ` + text);
+  }
+  return Array.from(new Set(out));
 }
 """
 
@@ -94,7 +170,7 @@ def _watch(page, origin: str) -> list[str]:
 
     def on_response(r):
         if r.url.startswith(origin) and r.status >= 400:
-            issues.append(f"HTTP {r.status} for {r.url[len(origin):]}")
+            issues.append(f"HTTP {r.status} for {r.url[len(origin) :]}")
 
     page.route("**/*", route)
     page.on("pageerror", lambda e: issues.append(f"JavaScript error: {e}"))
@@ -136,12 +212,18 @@ def check(html_dir: Path, screenshots: Path | None, chromium: str) -> list[str]:
                 broken = page.evaluate(IMAGE_CHECK)
                 if broken:
                     issues.append(f"images that did not load: {broken[:3]}")
+                for o in page.evaluate(OVERFLOW_CHECK):
+                    issues.append(
+                        f"{o['kind']} wider than its column ({o['width']} px > {o['avail']} px): {o['text']!r}"
+                    )
+                issues += page.evaluate(SHOWN_PROBLEMS_CHECK)
+                if screenshots:  # before the explorer check moves a slider: the default state
+                    page.screenshot(
+                        path=str(screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")), full_page=True
+                    )
                 for ex in page.evaluate(EXPLORER_CHECK):
                     if ex["blank"] or not ex["changed"]:
                         issues.append(f"static explorer not working: {ex}")
-                if screenshots:
-                    page.screenshot(path=str(screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")),
-                                    full_page=True)
                 status = "ok" if not issues else "FAIL"
                 print(f"{status:4s} {rel}  (math {math['n']}, images {page.evaluate('document.images.length')})")
                 for i in issues:

@@ -30,8 +30,63 @@ def test_broken_page_fails(tmp_path):
 def test_static_explorer_passes(tmp_path, mm_fit):
     from lxenu.widgets import MagneticMomentExplorer, static_explorer_html
 
-    html = static_explorer_html(MagneticMomentExplorer(mm_fit), thresholds_keV=[1.0, 2.0, 3.0, 4.0, 5.0],
-                                sources_mci=[5.0], days=[100.0])
+    html = static_explorer_html(
+        MagneticMomentExplorer(mm_fit), thresholds_keV=[1.0, 2.0, 3.0, 4.0, 5.0], sources_mci=[5.0], days=[100.0]
+    )
     (tmp_path / "index.html").write_text(f"<html><body>{html}</body></html>")
+    proc = run_check(tmp_path)
+    assert proc.returncode == 0, proc.stdout
+
+
+WIDE_PAGE = """<html><body><article style="width: 600px">
+<p>text</p>
+<mjx-container display="true" style="display: block">
+<span style="display: inline-block; width: 900px">wide equation</span></mjx-container>
+<div class="cell_output"><div class="output text_plain"><pre style="overflow: auto">{line}</pre></div></div>
+<div class="cell_input"><div class="highlight"><pre style="overflow: auto">{line}</pre></div></div>
+<table style="width: 900px"><tr><td>a wide table</td></tr></table>
+</article></body></html>"""
+
+
+def test_overflow_is_reported_per_element(tmp_path):
+    (tmp_path / "index.html").write_text(WIDE_PAGE.format(line="x = 1; " * 40))
+    proc = run_check(tmp_path)
+    assert proc.returncode == 1
+    for kind in ("display equation", "output block", "code cell", "table"):
+        assert f"{kind} wider than its column" in proc.stdout
+    assert proc.stdout.count("wider than its column") == 4
+
+
+def test_fitting_page_passes(tmp_path):
+    narrow = WIDE_PAGE.replace("900px", "500px").format(line="x = 1")
+    (tmp_path / "index.html").write_text(narrow)
+    proc = run_check(tmp_path)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_shown_warnings_tracebacks_and_raw_latex_fail(tmp_path):
+    (tmp_path / "index.html").write_text(
+        "<html><body><article>"
+        '<div class="cell_output"><div class="output stderr"><pre>/x.py:3: DeprecationWarning: old</pre></div></div>'
+        '<div class="cell_output"><div class="output"><pre>Traceback (most recent call last):</pre></div></div>'
+        '<div class="cell_output"><div class="output"><pre>RuntimeWarning: invalid value</pre></div></div>'
+        '<div class="citation"><p>Measurement of the half-life of $^136$Xe with KamLAND-Zen</p></div>'
+        '<div class="citation"><p>Improved measurement of the $2\\nu\\beta\\beta$ half-life</p></div>'
+        "</article></body></html>"
+    )
+    proc = run_check(tmp_path)
+    assert proc.returncode == 1
+    assert "stderr/traceback output shown" in proc.stdout
+    assert '"Traceback" shown in an output' in proc.stdout
+    assert '"Warning:" shown in an output' in proc.stdout
+    assert proc.stdout.count("raw LaTeX") == 2
+
+
+def test_clean_references_pass(tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<html><body><article><div class="citation"><p>Measurement of the half-life of ¹³⁶Xe</p></div>'
+        '<div class="cell_output"><div class="output"><pre>ValueError: days must lie in (0, inf)</pre></div></div>'
+        "</article></body></html>"
+    )
     proc = run_check(tmp_path)
     assert proc.returncode == 0, proc.stdout
