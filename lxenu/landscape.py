@@ -58,9 +58,10 @@ FLAVOURS = ("nu_e", "anti_nu_e", "solar_effective", "all_flavours")
 
 
 # -- experiments ---------------------------------------------------------------------------------
-def experiment_for(preset: str, source: str = "cr51") -> Experiment:
-    """The detector preset with the source preset ``source`` at the preset's activity (MCi)."""
-    exp = Experiment.from_file(preset)
+def experiment_for(preset, source: str = "cr51") -> Experiment:
+    """The detector preset (a name, or an :class:`Experiment`) with the source preset ``source`` at
+    the experiment's activity (MCi)."""
+    exp = preset if isinstance(preset, Experiment) else Experiment.from_file(preset)
     src = LineSource.from_preset(source).replace(activity_MCi=exp.source.activity_MCi)
     return exp.replace(source=src)
 
@@ -88,9 +89,9 @@ class Projection:
     sterile_realistic: tuple
 
 
-def project(preset: str, source: str = "cr51", dm2_eV2=DM2_EV2, n_mc: int = LANDSCAPE_N_MC,
+def project(preset, source: str = "cr51", dm2_eV2=DM2_EV2, n_mc: int = LANDSCAPE_N_MC,
             response=None, off_live_days: float = SOURCE_OFF_DAYS, realistic: bool = True) -> Projection:
-    """Projections of ``preset`` with ``source`` (see :class:`Projection`).
+    """Projections of ``preset`` (a preset name or an :class:`Experiment`) with ``source``.
 
     Paper analyses: energy only, both normalisations known (mu); distance only, signal free and
     0.5 % background prior (sterile). Realistic: (T, L, t) with the BEST 0.23 % activity prior and a
@@ -112,7 +113,8 @@ def project(preset: str, source: str = "cr51", dm2_eV2=DM2_EV2, n_mc: int = LAND
                                                         background_norm_sigma=off).limit()
         st = SterileFullFit(exp, "LT", n_mc=n_mc, response=sf.response)
         real_reach = tuple(float(v) for v in st.sensitivity(dm2))
-    return Projection(preset, source, float(exp.detector.mass_t), float(exp.detector.gap_m),
+    name = exp.name if isinstance(preset, Experiment) else preset
+    return Projection(name, source, float(exp.detector.mass_t), float(exp.detector.gap_m),
                       float(exp.source.activity_MCi), float(exp.source.mean_life_days), float(mm.threshold_keV),
                       float(mu_paper), float(mu_real), dm2, paper_reach, real_reach)
 
