@@ -10,8 +10,10 @@ right way:
 * more 136Xe depletion: better sterile reach (and no worse mu_nu limit);
 * another detector or source: the numbers change.
 
-Fails (exit 1) on any wrong direction, a JavaScript or console error, a blank canvas, or any
-request that is not the page itself.
+Fails (exit 1) on any wrong direction, a JavaScript or console error, a blank canvas, a canvas
+not drawn at the device pixel ratio, or any request that leaves the machine (only file: URLs
+load, so the page may be a standalone one from ``python -m lxenu.explorer --page`` or the
+chapter's page in the built book).
 
 Usage: python scripts/check_explorer.py PAGE.html [--chromium /usr/bin/chromium]
 Needs Debian's chromium (/usr/bin/chromium) and the Python package playwright.
@@ -89,7 +91,7 @@ def check_page(page_path: Path, chromium: str) -> list[str]:
         page = browser.new_context(viewport={"width": 1100, "height": 900}, device_scale_factor=2).new_page()
 
         def route(r):
-            if r.request.url == url or r.request.url.startswith(("data:", "blob:")):
+            if r.request.url.startswith(("file:", "data:", "blob:")):  # local files only: no network
                 r.continue_()
             else:
                 problems.append(f"network request to {r.request.url[:100]}")

@@ -165,3 +165,14 @@ def test_check_explorer_script_catches_a_wrong_direction(tmp_path, data):
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 1
     assert "activity up: mu should fall" in run.stdout
+
+
+@needs_browser
+def test_check_explorer_script_blocks_the_network(tmp_path, data):
+    bad = Path(write_explorer_page(tmp_path / "net.html", data))
+    bad.write_text(bad.read_text(encoding="utf-8").replace(
+        "<body>", "<body><img src='http://example.invalid/pixel.png' alt=''>"), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_explorer.py"), str(bad)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    assert "network request to http://example.invalid" in run.stdout
