@@ -444,9 +444,9 @@ _TEMPLATE = r"""
     var dm = D.dm2_eV2, sg = D.sin2_grid;
     var g2 = frame(setup(el("-st")), 0.01, 1, dm[0], dm[dm.length - 1], true, true, "sin²2θ", "Δm² [eV²]");
     var c2 = g2.ctx;
-    c2.fillStyle = "rgba(204,121,167,0.35)";
+    c2.fillStyle = "#F0D7E5";
     for (var i = 0; i < sg.length - 1; i++) { for (var j = 0; j < dm.length - 1; j++) {
-      if (D.gallium_allowed[i][j]) { c2.fillRect(g2.fx(sg[i]), g2.fy(dm[j + 1]), g2.fx(sg[i + 1]) - g2.fx(sg[i]) + 0.5, g2.fy(dm[j]) - g2.fy(dm[j + 1]) + 0.5); } } }
+      if (D.gallium_allowed[i][j]) { c2.fillRect(g2.fx(sg[i]), g2.fy(dm[j + 1]), g2.fx(sg[i + 1]) - g2.fx(sg[i]) + 1, g2.fy(dm[j]) - g2.fy(dm[j + 1]) + 1); } } }
     var ra = D.reactor, ry = Math.max(ra.dm2_min_eV2, dm[0]);
     c2.strokeStyle = "#000"; c2.fillStyle = "#000"; c2.lineWidth = 1.5; c2.beginPath();
     c2.moveTo(g2.fx(ra.sin2_2theta - ra.sin2_2theta_error), g2.fy(ry)); c2.lineTo(g2.fx(ra.sin2_2theta + ra.sin2_2theta_error), g2.fy(ry)); c2.stroke();
