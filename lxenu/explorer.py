@@ -37,7 +37,6 @@ from .experiment import Experiment
 from .gallium import GALLIUM_RUNS, REACTOR_ANOMALY, gallium_fit
 from .landscape import PRESETS, SOURCES, convert_confidence_level, experiment_for, mu_limits
 from .magnetic_moment import MU_UNIT, MagneticMomentFit
-from .statistics import delta_chi2_threshold
 from .sterile import SterileFit
 from .validation import check_integer, check_positive, check_range
 
