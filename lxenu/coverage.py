@@ -24,7 +24,7 @@ module checks it with toys:
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr
+from scipy.special import log_ndtr
 
 from .magnetic_moment import MU_UNIT
 from .validation import check_integer, check_non_negative, check_range
@@ -121,21 +121,22 @@ def asimov_sigma_x(S, M, B, x) -> np.ndarray:
     return x / np.sqrt(qA)
 
 
-def _cdf_q_tilde(q, x, x_prime, sigma):
-    """Asymptotic cumulative distribution of q~_x when the truth is x' (Cowan et al. eq. 65)."""
+def _log_sf_q_tilde(q, x, x_prime, sigma):
+    """log P(q~_x >= q) when the truth is x' (Cowan et al. eq. 65, as survival functions in log
+    form so that the ratio CLs stays finite far in the tails)."""
     q = np.asarray(q, dtype=float)
     r = x / sigma
-    low = ndtr(np.sqrt(q) - (x - x_prime) / sigma)
+    low = log_ndtr(-(np.sqrt(q) - (x - x_prime) / sigma))
     with np.errstate(divide="ignore", invalid="ignore"):
-        high = ndtr((q - (x * x - 2.0 * x * x_prime) / sigma**2) / (2.0 * r))
+        high = log_ndtr(-(q - (x * x - 2.0 * x * x_prime) / sigma**2) / (2.0 * r))
     return np.where(q <= r * r, low, high)
 
 
 def cls_asymptotic(q_obs, x, sigma) -> dict:
     """CLs+b, CLb and CLs for an observed q~_x (asymptotic formulae; x and sigma in x units)."""
-    clsb = 1.0 - _cdf_q_tilde(q_obs, x, x, sigma)
-    clb = 1.0 - _cdf_q_tilde(q_obs, x, 0.0, sigma)
-    return {"clsb": clsb, "clb": clb, "cls": clsb / clb}
+    log_sb = _log_sf_q_tilde(q_obs, x, x, sigma)
+    log_b = _log_sf_q_tilde(q_obs, x, 0.0, sigma)
+    return {"clsb": np.exp(log_sb), "clb": np.exp(log_b), "cls": np.exp(log_sb - log_b)}
 
 
 def cls_limits_asymptotic(S, M, B, data, alpha: float = 0.05) -> np.ndarray:

@@ -394,7 +394,7 @@ def exclusion_curve(delta_chi2, critical, s_grid) -> np.ndarray:
     l1, l0 = ls[first], ls[prev]
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(first > 0, -d0 / (d1 - d0), 1.0)
-    out = np.exp(l0 + np.clip(t, 0.0, 1.0) * (l1 - l0))
+    out = np.where(first > 0, np.exp(l0 + np.clip(t, 0.0, 1.0) * (l1 - l0)), s[first])
     return np.where(any_above, out, np.inf)
 
 
