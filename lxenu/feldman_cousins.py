@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,27 +251,41 @@ def toy_delta_chi2(model: LinearOscillationModel, sin2_2theta: float, dm2_eV2: f
     return np.clip(at_truth - sums.chi2_min(), 0.0, None)
 
 
-def _critical_values(model, s_values, m_values, n_toys, seed, cl, dm2_profile, index_offset=(0, 0)):
+def _critical_column(args):
+    """Critical values of one Delta m^2 column (all sin^2 2theta): a picklable unit of work."""
+    core, deficit_prof, deficit_truth, jcol, s_values, n_toys, seed, cl, i0, j = args
+    out = np.empty(s_values.size)
+    for i, s in enumerate(s_values):
+        T = core.signal_no_osc - s * deficit_truth + core.background
+        D = _toy_rng(seed, i + i0, j).poisson(T, size=(n_toys, T.size)).astype(float)
+        sums = _ToySums(core, D, deficit_prof)
+        at_truth = sums.chi2_fixed_s(s, [jcol])[:, 0]
+        out[i] = np.quantile(np.clip(at_truth - sums.chi2_min(), 0.0, None), cl)
+    return out
+
+
+def _critical_values(model, s_values, m_values, n_toys, seed, cl, dm2_profile, index_offset=(0, 0), workers=1):
     """The uncached work: one toy ensemble per grid point, vectorised over toys and Delta m^2.
 
     The Python loop runs over truth points only to give each its own random stream; the work
-    inside (n_toys x n_bins draws, matrix products against the whole profile grid) is vectorised.
+    inside (n_toys x n_bins draws, matrix products against the whole profile grid) is
+    vectorised. ``workers`` > 1 spreads the Delta m^2 columns over processes; the numbers do
+    not depend on it.
     """
     dm2_profile = np.union1d(dm2_profile, m_values)
     deficit_prof = model.deficit(dm2_profile)
     deficit_truth = model.deficit(m_values)
-    # column of each truth Delta m^2 in the profile grid (exact, since the profile grid contains them)
-    jcol = np.searchsorted(dm2_profile, m_values)
-    out = np.empty((s_values.size, m_values.size))
-    for j, m in enumerate(m_values):
-        for i, s in enumerate(s_values):
-            T = model.signal_no_osc - s * deficit_truth[j] + model.background
-            D = _toy_rng(seed, i + index_offset[0], j + index_offset[1]).poisson(T, size=(n_toys, T.size))
-            sums = _ToySums(model, D.astype(float), deficit_prof)
-            at_truth = sums.chi2_fixed_s(s, [jcol[j]])[:, 0]
-            dchi2 = np.clip(at_truth - sums.chi2_min(), 0.0, None)
-            out[i, j] = np.quantile(dchi2, cl)
-    return out
+    jcol = np.searchsorted(dm2_profile, m_values)  # exact: the profile grid contains the truths
+    core = LinearOscillationModel(model.signal_no_osc, model.background, None, model.norm_sigma,
+                                  model.background_sigma)
+    jobs = [(core, deficit_prof, deficit_truth[j], int(jcol[j]), s_values, n_toys, seed, cl, index_offset[0],
+             j + index_offset[1]) for j in range(m_values.size)]
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            cols = list(pool.map(_critical_column, jobs))
+    else:
+        cols = [_critical_column(job) for job in jobs]
+    return np.stack(cols, axis=1)
 
 
 def default_cache_dir() -> Path:
@@ -288,7 +303,7 @@ def map_key(model, s_values, m_values, n_toys, seed, cl, dm2_profile) -> str:
 
 
 def fc_critical_values(fit, s_grid, m_grid, n_toys: int = 1000, seed: int = 1998, cl: float = 0.95,
-                       cache: bool | str | Path = True, dm2_profile_eV2=None) -> np.ndarray:
+                       cache: bool | str | Path = True, dm2_profile_eV2=None, workers: int = 1) -> np.ndarray:
     """Feldman–Cousins critical values Delta chi^2_c on a (sin^2 2theta, Delta m^2) grid.
 
     Parameters
@@ -308,6 +323,8 @@ def fc_critical_values(fit, s_grid, m_grid, n_toys: int = 1000, seed: int = 1998
     dm2_profile_eV2:
         Delta m^2 grid of the global minimum (joined with ``m_grid``); default
         :func:`default_profile_grid`. Data must be analysed with the same grid.
+    workers:
+        Processes to spread the Delta m^2 columns over (the result does not depend on it).
 
     Returns
     -------
@@ -331,7 +348,8 @@ def fc_critical_values(fit, s_grid, m_grid, n_toys: int = 1000, seed: int = 1998
         if (d / name).exists():
             with np.load(d / name) as f:
                 return np.array(f["critical_values"])
-    out = _critical_values(model, s, m, n_toys, seed, cl, prof)
+    workers = check_integer("workers", workers, 1)
+    out = _critical_values(model, s, m, n_toys, seed, cl, prof, workers=workers)
     if cache is not False:
         save_map(dirs[-1] / name, out, s, m, n_toys, seed, cl, key)
     return out

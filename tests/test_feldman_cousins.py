@@ -158,3 +158,20 @@ def test_bad_input_names_the_parameter(fit):
         fc.fc_critical_values(fit, [0.1], [-1.0], n_toys=100, cache=False)
     with pytest.raises(ValueError, match="cl"):
         fc.fc_critical_values(fit, [0.1], [1.0], n_toys=100, cl=1.2, cache=False)
+
+
+def test_committed_map_points_are_reproduced_exactly(fit, model):
+    """Each grid point has its own random stream: recomputing one point alone gives the stored number."""
+    s, m = fc.default_s_grid(50), fc.default_dm2_grid(50)
+    crit = fc.fc_critical_values(fit, s, m, 1000, 1998)
+    prof = np.union1d(fc.default_profile_grid(), m)
+    for i, j in [(3, 44), (30, 12)]:
+        one = fc._critical_values(model, s[[i]], m[[j]], 1000, 1998, 0.95, prof, index_offset=(i, j))
+        assert one[0, 0] == pytest.approx(crit[i, j], rel=1e-6)  # stored as float32
+
+
+def test_workers_do_not_change_the_numbers(model):
+    s, m = fc.default_s_grid(3), fc.default_dm2_grid(4)
+    one = fc._critical_values(model, s, m, 50, 9, 0.95, fc.default_profile_grid(61))
+    two = fc._critical_values(model, s, m, 50, 9, 0.95, fc.default_profile_grid(61), workers=2)
+    np.testing.assert_array_equal(one, two)
