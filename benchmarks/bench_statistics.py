@@ -40,8 +40,8 @@ def main(argv):
     fit.response
     if "--quick" not in argv:
         s, m = fc.default_s_grid(50), fc.default_dm2_grid(50)
-        _, t = timed(lambda: fc.fc_critical_values(fit, s, m, 1000, 1998, cache=False))
-        report("FC critical-value map, 50 x 50 points x 1,000 toys", t, 300)
+        _, t = timed(lambda: fc.fc_critical_values(fit, s, m, 1000, 1998, cache=False, workers=2))
+        report("FC critical-value map, 50 x 50 points x 1,000 toys, 2 processes", t, 300)
     mfit = MagneticMomentFit(Experiment(), convention="one_sided")
     mfit.spectra(2.0)
     _, t = timed(lambda: cv.limit_coverage(mfit, [0.0, 3e-12, 5e-12, 8e-12], n_toys=1000))
