@@ -30,7 +30,7 @@ Inputs (each a published number):
   the 51Cr ratio as +0.04 / -0.03 on R = 0.95 (PRC 56 (1997) 3391, abstract), i.e. +4.2 /
   -3.2 %: :data:`CROSS_SECTION_EVALUATIONS` symmetrises it to 3.7 %. Newer evaluations
   (Kostensalo et al., PLB 795 (2019) 542, shell model: the GALLEX+SAGE anomaly falls from
-  3.0 sigma to 2.3 sigma; Elliott, Gavrin, Haxton, Ibragimova & Rule, PRC 108 (2023) 035502)
+  3.0 sigma to 2.3 sigma; Elliott, Gavrin, Haxton, Ibragimova & Rule, arXiv:2303.13623 (2023))
   move the central value and the width; they are not encoded here because their numbers
   could not be checked against the papers with this project's tools: pass their relative
   width as ``xs_sigma`` (and rescale the ratios by sigma_Bahcall / sigma_new) to use them.
