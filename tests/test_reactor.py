@@ -1,0 +1,27 @@
+"""The reactor anomaly as published: numbers that follow from the mean ratio, and how it is drawn."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from lxenu.reactor import REACTOR_ANOMALY_2011, averaged_mixing, deviation_sigma, draw_reactor_anomaly  # noqa: E402
+
+
+def test_numbers_that_follow_from_the_ratio():
+    s, ds = averaged_mixing()
+    assert s == pytest.approx(REACTOR_ANOMALY_2011.quoted_averaged_mixing, abs=0.002)  # paper: ~0.115
+    assert ds == pytest.approx(0.046)
+    dev = deviation_sigma()
+    assert dev["cl_two_sided"] == pytest.approx(REACTOR_ANOMALY_2011.quoted_cl_of_deviation, abs=0.002)  # 98.6 %
+
+
+def test_drawn_as_a_point_with_error_bars_not_a_box():
+    fig, ax = plt.subplots()
+    n_patches = len(ax.patches)
+    draw_reactor_anomaly(ax)
+    assert not any(isinstance(p, Rectangle) for p in ax.patches[n_patches:])
+    assert len(ax.containers) == 1  # one errorbar container
+    plt.close(fig)
