@@ -6,12 +6,14 @@
 #   make check-book  open the built pages in headless Chromium with the network off
 #   make benchmark   print the timings of the analyses
 #   make lint        ruff check and ruff format --check
+#   make mutation    mutation testing of the physics modules (slow; prints the kill rate)
 # In an activated conda environment (environment.yml) use it instead of .venv: make test VENV=$$CONDA_PREFIX
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.lxenu-installed
+DEV_STAMP := $(VENV)/.lxenu-dev-installed
 # the pinned set (requirements/constraints.txt) needs Python 3.11: stop at once, in one line, if it is older
 CHECK_PYTHON := $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 ifneq ($(shell $(CHECK_PYTHON) -c 'import sys; print(int(sys.version_info >= (3, 11)))' 2>/dev/null),1)
@@ -26,10 +28,10 @@ else
 MAKE_ENV := test -x $(BIN)/python || { echo "VENV=$(VENV) has no bin/python: activate the conda environment first"; exit 1; }
 endif
 
-.PHONY: help install book test unit nbval book-html notebooks lab check-book benchmark lint lock clean
+.PHONY: help install book test unit nbval book-html notebooks lab check-book benchmark lint mutation lock clean
 
 help:
-	@sed -n '2,10p' Makefile
+	@sed -n '2,11p' Makefile
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@$(MAKE_ENV)
@@ -63,13 +65,29 @@ lab: $(STAMP)
 check-book: $(STAMP)
 	test -f $(BUILD)/html/index.html || $(MAKE) book-html
 	$(BIN)/python scripts/check_book.py $(BUILD)/html --screenshots $(BUILD)/screenshots
+	$(BIN)/python scripts/check_explorer.py $(BUILD)/html/notebooks/09_landscape.html
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_analyses.py
+	$(BIN)/python benchmarks/bench_full_information.py
+	$(BIN)/python benchmarks/bench_statistics.py --quick
+	$(BIN)/python benchmarks/bench_landscape.py
 
-lint: $(STAMP)
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e ".[dev]"
+	touch $(DEV_STAMP)
+
+lint: $(DEV_STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
+
+# mutants of the physics modules ([tool.mutmut] in pyproject.toml) against the unit tests; slow (hours
+# on 2 cores), so not part of `make test`. Prints the kill rate at the end.
+mutation: $(DEV_STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 || true
+	mkdir -p $(BUILD) && $(BIN)/mutmut results --all true > $(BUILD)/mutation-results.txt
+	$(BIN)/python scripts/mutation_score.py $(BUILD)/mutation-results.txt
 
 lock: $(STAMP)
 	{ sed -n '1,2p' $(CONSTRAINTS); $(BIN)/python -m pip freeze --exclude-editable | grep -vi '^lxenu'; } > $(CONSTRAINTS).new

@@ -29,6 +29,7 @@ import warnings
 import numpy as np
 
 from .experiment import Experiment, experiment_presets, read_experiment_table
+from .feldman_cousins import fc_sensitivity
 from .full_information import MagneticMomentFullFit, SterileFullFit
 from .magnetic_moment import MagneticMomentFit
 from .scorecard import scorecard_markdown, scorecard_rows
@@ -146,15 +147,22 @@ def cmd_summary(args) -> int:
 def cmd_sterile(args) -> int:
     exp = experiment_from_args(args)
     dm2 = np.array(args.dm2 if args.dm2 else [0.5, 1.0, 2.0, 5.0, 10.0], dtype=float)
+    if args.method == "fc" and args.observables != "L":
+        raise ValueError("--method fc works with --observables L (the Feldman-Cousins map is built for the L fit)")
     fit = SterileFit.for_experiment(exp) if args.observables == "L" else SterileFullFit(exp, observables="LT")
-    reach = fit.sensitivity(dm2)
+    if args.method == "fc":
+        reach = fc_sensitivity(fit, dm2, n_toys=check_integer("--toys", args.toys, 50),
+                               seed=check_integer("--seed", args.seed, 0))["fc"]
+    else:
+        reach = fit.sensitivity(dm2)
     if args.json:
         print(json.dumps({"dm2": [float(m) for m in dm2], "sin2_2theta_min": [_clean(r) for r in reach]}))
     else:
         cl = 100 * fit.confidence_level
-        print(f"{'dm2 [eV^2]':>12s} {f'sin^2 2theta ({cl:g}% CL, 2 dof)':>30s}")
+        method = "Feldman-Cousins" if args.method == "fc" else "Wilks, 2 dof"
+        print(f"{'dm2 [eV^2]':>12s} {f'sin^2 2theta ({cl:g}% CL, {method})':>36s}")
         for m, r in zip(dm2, reach):
-            print(f"{m:12.4g} {('no exclusion' if not np.isfinite(r) else f'{r:.4f}'):>30s}")
+            print(f"{m:12.4g} {('no exclusion' if not np.isfinite(r) else f'{r:.4f}'):>36s}")
     return 0
 
 
@@ -282,6 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--observables", choices=("L", "LT"), default="L",
                    help="what each event tells the fit: L = distance only (the paper's, default); "
                         "LT = distance and recoil energy. Example: --observables LT")
+    p.add_argument("--method", choices=("wilks", "fc"), default="wilks",
+                   help="wilks: Delta chi^2 = 5.99 (2 dof, the paper's, default); fc: Feldman-Cousins critical "
+                        "values from Poisson toys at each point. Example: --method fc --toys 300")
+    p.add_argument("--toys", type=int, default=300, metavar="N",
+                   help="toys per grid point for --method fc (default: 300). Example: --toys 1000")
+    p.add_argument("--seed", type=int, default=1998, metavar="K", help="seed of the toys (default: 1998)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_sterile)
 

@@ -49,7 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
+
+from .statistics import delta_chi2_threshold
 
 from .validation import check_integer, check_positive, check_range
 
@@ -441,7 +442,7 @@ def fc_sensitivity(fit, dm2_values, n_toys: int = 300, seed: int = 1998, cl: flo
     prof = default_profile_grid() if dm2_profile_eV2 is None else np.asarray(dm2_profile_eV2, dtype=float)
     s, crit = fc_critical_values_along(model, m, s_grid, n_toys, seed, cl, prof)
     asimov = asimov_delta_chi2(model, s, m, prof)
-    wilks = float(stats.chi2.ppf(cl, 2))
+    wilks = delta_chi2_threshold(cl, 2)
     return {"dm2_eV2": m, "fc": exclusion_curve(asimov, crit, s), "wilks": exclusion_curve(asimov, wilks, s),
             "s_grid": s, "critical_values": crit, "wilks_threshold": wilks}
 

@@ -9,6 +9,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .reactor import REACTOR_ANOMALY_2011, ReactorAnomaly, draw_reactor_anomaly
+
 #: One colour per meaning, in every chapter (Okabe & Ito and Tol's colour-blind-safe palettes).
 COLORS = {
     # energy: signal and its parts
@@ -28,7 +30,7 @@ COLORS = {
     "depleted": "#000000",  # LXe, 90 % depleted in 136Xe
     "sox": "#44AA99",
     "gallium": "#AA4499",
-    "reactor": "#DDCC77",
+    "reactor": "#B8860B",
     "paper": "#000000",  # the paper's numbers (star markers)
 }
 
@@ -221,7 +223,9 @@ def sterile_plane(
         contour of the field at the threshold, filled lightly with an outline when ``fill`` (the
         default), outline dashed otherwise.
     reactor : dict, optional
-        :data:`lxenu.gallium.REACTOR_ANOMALY`: the published band, drawn light with an outline.
+        The published reactor-anomaly fit (:data:`lxenu.reactor.REACTOR_ANOMALY_2011`, or the legacy dict
+        :data:`lxenu.gallium.REACTOR_ANOMALY`), drawn as a point with its 95 % CL bar and an arrow for the
+        lower limit on dm2.
     contours : sequence of dict
         Exclusion curves, each a dict with keys ``chi2`` (a field like ``delta_chi2``),
         ``threshold``, ``label`` and optionally ``color``, ``linestyle``, ``linewidth``.
@@ -255,25 +259,11 @@ def sterile_plane(
             ax.contour(s_grid, m_grid, field, levels=[a["threshold"]], colors=[color], linewidths=1.2, linestyles="--")
             handles.append(Line2D([], [], color=color, lw=1.2, ls="--", label=a["label"]))
     if reactor is not None:
-        lo = reactor["sin2_2theta"] - reactor["sin2_2theta_error"]
-        hi = reactor["sin2_2theta"] + reactor["sin2_2theta_error"]
-        top = ax.get_ylim()[1]
-        ax.fill_betweenx(
-            [reactor["dm2_min_eV2"], top],
-            lo,
-            hi,
-            facecolor=COLORS["reactor"],
-            alpha=0.35,
-            edgecolor=COLORS["reactor"],
-            linewidth=1.2,
-        )
-        handles.append(
-            Patch(
-                facecolor=mpl.colors.to_rgba(COLORS["reactor"], 0.35),
-                edgecolor=COLORS["reactor"],
-                label="reactor anomaly fit (Mention et al. 2011)",
-            )
-        )
+        # a published best fit with its 95 % CL range and a lower limit in dm2: a point with error
+        # bars and an arrow, never a box that would read as an allowed region
+        anomaly = reactor if isinstance(reactor, ReactorAnomaly) else REACTOR_ANOMALY_2011
+        handles.append(draw_reactor_anomaly(ax, anomaly, color=COLORS["reactor"],
+                                            label="reactor anomaly fit, 95 % CL (Mention et al. 2011)"))
     for c in contours:
         style = dict(
             color=c.get("color", COLORS["depleted"]),
