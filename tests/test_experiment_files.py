@@ -256,3 +256,8 @@ def test_bad_command_lines_name_the_flag(argv, named):
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1 and named in proc.stderr
     assert "Traceback" not in proc.stderr and "RuntimeWarning" not in proc.stderr
+
+
+def test_the_issue_presets_ship():
+    assert {"paper2014", "paper2014-modern", "xenonnt", "lz", "pandax4t", "xlzd"} <= set(experiment_presets())
+    assert {"cr51", "cr51-four-lines", "ar37"} <= set(source_presets())
