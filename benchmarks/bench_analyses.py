@@ -60,8 +60,11 @@ def main():
     report("500 pseudo-experiment limits", best_of(lambda: fit.pseudo_experiment_limits(500), 2))
 
     print("sterile neutrinos")
-    report("distance response, 1e6 Monte Carlo events",
-           best_of(lambda: build_distance_response(exp.detector, exp.source.shape, n_events=1_000_000), 3), 2.0)
+    report(
+        "distance response, 1e6 Monte Carlo events",
+        best_of(lambda: build_distance_response(exp.detector, exp.source.shape, n_events=1_000_000), 3),
+        2.0,
+    )
     sterile = SterileFit.for_experiment(exp)
     s = np.geomspace(1e-3, 1.0, 200)
     m = np.geomspace(0.01, 100.0, 200)
@@ -70,9 +73,16 @@ def main():
     report("sensitivity at 5 dm2 values (root finding)", best_of(lambda: sterile.sensitivity([0.5, 1, 2, 5, 10]), 3))
 
     print("command line (including interpreter start-up)")
-    report("python -m lxenu summary --json",
-           best_of(lambda: subprocess.run([sys.executable, "-m", "lxenu", "summary", "--json"], check=True,
-                                          capture_output=True), 3), 5.0)
+    report(
+        "python -m lxenu summary --json",
+        best_of(
+            lambda: subprocess.run(
+                [sys.executable, "-m", "lxenu", "summary", "--json"], check=True, capture_output=True
+            ),
+            3,
+        ),
+        5.0,
+    )
 
 
 if __name__ == "__main__":

@@ -8,8 +8,12 @@ import time
 from lxenu.explorer import load_explorer_data, mu_limit, sterile_reach
 from lxenu.landscape import project
 
-TARGETS_S = {"project(paper2014, cr51), both analyses": 6.0, "project(xlzd, ar37), both analyses": 8.0,
-             "explorer mu_limit (Python)": 0.01, "explorer sterile_reach (Python, 31 dm2)": 0.2}
+TARGETS_S = {
+    "project(paper2014, cr51), both analyses": 6.0,
+    "project(xlzd, ar37), both analyses": 8.0,
+    "explorer mu_limit (Python)": 0.01,
+    "explorer sterile_reach (Python, 31 dm2)": 0.2,
+}
 
 
 def timed(fn, repeat=1):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .statistics import DELTA_CHI2_CONVENTIONS
-from .validation import check_scalar_fields, check_integer, check_positive, check_range
+from .validation import check_integer, check_positive, check_range, check_scalar_fields
 
 #: A window that ends at the largest recoil energy of the source's highest line.
 ENDPOINT = "endpoint"
@@ -59,7 +59,9 @@ class MagneticMomentSettings:
         check_range("bin_keV", self.bin_keV, 0.0, self.max_keV - self.threshold_keV, low_inclusive=False, unit="keV")
         n = self.max_keV / self.bin_keV
         if abs(n - round(n)) > 1e-6 * max(1.0, n):
-            raise ValueError(f"bin_keV must divide max_keV = {self.max_keV:g} keV into whole bins; got {self.bin_keV:g}")
+            raise ValueError(
+                f"bin_keV must divide max_keV = {self.max_keV:g} keV into whole bins; got {self.bin_keV:g}"
+            )
         if self.convention not in DELTA_CHI2_CONVENTIONS:
             raise ValueError(f"convention must be one of {DELTA_CHI2_CONVENTIONS}; got {self.convention!r}")
         low = 0.5 if self.convention == "one_sided" else 0.0

@@ -104,14 +104,16 @@ def transmission(E_keV, layers, buildup: str = "none"):
     return buildup_factor(mfp, buildup) * np.exp(-mfp)
 
 
-def paper_layers(tungsten_cm: float = PAPER_TUNGSTEN_CM, lxe_cm: float = PAPER_LXE_CM,
-                 lxe_density_g_cm3: float = LXE_DENSITY_G_CM3):
+def paper_layers(
+    tungsten_cm: float = PAPER_TUNGSTEN_CM, lxe_cm: float = PAPER_LXE_CM, lxe_density_g_cm3: float = LXE_DENSITY_G_CM3
+):
     """The paper's shield as layers: tungsten then liquid xenon."""
     return [("W", tungsten_cm, TUNGSTEN_DENSITY_G_CM3), ("Xe", lxe_cm, lxe_density_g_cm3)]
 
 
-def paper_shield_transmission(E_keV=1500.0, buildup: str = "none", tungsten_cm: float = PAPER_TUNGSTEN_CM,
-                              lxe_cm: float = PAPER_LXE_CM):
+def paper_shield_transmission(
+    E_keV=1500.0, buildup: str = "none", tungsten_cm: float = PAPER_TUNGSTEN_CM, lxe_cm: float = PAPER_LXE_CM
+):
     """Transmission through 17 cm W + 70 cm LXe (the paper quotes 1e-11 at 1.5 MeV)."""
     return transmission(E_keV, paper_layers(tungsten_cm, lxe_cm), buildup)
 

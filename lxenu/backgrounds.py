@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 from functools import cached_property
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -26,17 +26,17 @@ from .beta_decay import BetaBranch
 from .constants import AVOGADRO, DAYS_PER_YEAR, SECONDS_PER_DAY
 from .detector import XENON_MOLAR_MASS_G
 from .double_beta import (
+    SPECTRUM_MODELS,
     XE136_HALF_LIFE_YR,
     XE136_NATURAL_ABUNDANCE,
     XE136_Q_KEV,
-    SPECTRUM_MODELS,
     summed_energy_fraction,
     summed_energy_pdf,
 )
 from .double_ec import Xenon124DoubleEC
 from .solar import SolarNeutrinos
 from .target import Target
-from .validation import check_scalar_fields, check_edges, check_non_negative, check_positive, check_range
+from .validation import check_edges, check_non_negative, check_positive, check_range, check_scalar_fields
 
 XENON_ATOMS_PER_TONNE = 1e6 * AVOGADRO / XENON_MOLAR_MASS_G
 
@@ -166,7 +166,9 @@ class Radon222(_BetaEmitter):
                 raise ValueError(f"{name} must be one number or {n_excited} (one per excited level); got {value.size}")
             check_range(name, value, 0.0, 1.0)
         if self.ground_state_shape_params and len(self.ground_state_shape_params) != 3:
-            raise ValueError(f"ground_state_shape_params must be () or (a, b, c); got {self.ground_state_shape_params!r}")
+            raise ValueError(
+                f"ground_state_shape_params must be () or (a, b, c); got {self.ground_state_shape_params!r}"
+            )
 
     def _per_level(self, name: str) -> np.ndarray:
         return np.broadcast_to(np.asarray(getattr(self, name), dtype=float), (len(PB214_BRANCHES) - 1,))
@@ -175,8 +177,11 @@ class Radon222(_BetaEmitter):
     def branches(self):
         (gs_level, gs_intensity), excited = PB214_BRANCHES[0], PB214_BRANCHES[1:]
         gs_shape = "empirical" if self.ground_state_shape_params else "allowed"
-        out = [BetaBranch(PB214_Q_KEV - gs_level, 83, 214, gs_intensity, gs_level, gs_shape,
-                          self.ground_state_shape_params)]
+        out = [
+            BetaBranch(
+                PB214_Q_KEV - gs_level, 83, 214, gs_intensity, gs_level, gs_shape, self.ground_state_shape_params
+            )
+        ]
         naked = self._per_level("naked_beta_fraction")
         kept = self._per_level("excited_single_site_fraction")
         for (level, intensity), f_naked, f_kept in zip(excited, naked, kept):
@@ -248,8 +253,13 @@ class BackgroundComponent(Protocol):
 
 #: Component classes by the table name used in experiment files (``[backgrounds.<key>]``),
 #: and the label of each in tables and plots.
-COMPONENT_TYPES = {"solar": SolarNeutrinos, "kr85": Krypton85, "rn222": Radon222, "xe136": Xenon136DoubleBeta,
-                   "xe124": Xenon124DoubleEC}
+COMPONENT_TYPES = {
+    "solar": SolarNeutrinos,
+    "kr85": Krypton85,
+    "rn222": Radon222,
+    "xe136": Xenon136DoubleBeta,
+    "xe124": Xenon124DoubleEC,
+}
 COMPONENT_LABELS = {"solar": "solar", "kr85": "85Kr", "rn222": "222Rn", "xe136": "136Xe", "xe124": "124Xe"}
 #: Isotopes of the target that a component needs.
 COMPONENT_ISOTOPES = {"xe136": "136Xe", "xe124": "124Xe"}

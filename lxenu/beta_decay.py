@@ -89,11 +89,15 @@ def finite_size_correction(Z_daughter: int, T_keV, A: int):
     R = _nuclear_radius_me(A)
     aZ = FINE_STRUCTURE * Z_daughter
     g = np.sqrt(1.0 - aZ * aZ)
-    return 2.0 / (1.0 + g) * (
-        1.0
-        + 13.0 * aZ**2 / 60.0
-        - W * R * aZ * (41.0 - 26.0 * g) / (15.0 * (2.0 * g - 1.0))
-        - aZ * R * g * (17.0 - 2.0 * g) / (30.0 * W * (2.0 * g - 1.0))
+    return (
+        2.0
+        / (1.0 + g)
+        * (
+            1.0
+            + 13.0 * aZ**2 / 60.0
+            - W * R * aZ * (41.0 - 26.0 * g) / (15.0 * (2.0 * g - 1.0))
+            - aZ * R * g * (17.0 - 2.0 * g) / (30.0 * W * (2.0 * g - 1.0))
+        )
     )
 
 
@@ -156,8 +160,9 @@ def screened_electron_factor(Z_daughter: int, T_keV, A: int, screening_Z: int):
     return fermi_function(Z_daughter, T_screened, A) * p * W
 
 
-def beta_spectrum_unnormalised(T_keV, Q_keV: float, Z_daughter: int, A: int, shape: str = "allowed",
-                               shape_params: tuple = ()):
+def beta_spectrum_unnormalised(
+    T_keV, Q_keV: float, Z_daughter: int, A: int, shape: str = "allowed", shape_params: tuple = ()
+):
     """dN/dT up to a constant, zero outside 0 < T < Q (``shape`` one of :data:`SHAPES`)."""
     check_positive("Q_keV", Q_keV, "keV")
     if shape not in SHAPES:
@@ -202,8 +207,16 @@ class BetaBranch:
     xenon, so the deposited energy is the beta kinetic energy plus the level energy.
     """
 
-    def __init__(self, Q_keV: float, Z_daughter: int, A: int, intensity: float,
-                 level_keV: float = 0.0, shape: str = "allowed", shape_params: tuple = ()):
+    def __init__(
+        self,
+        Q_keV: float,
+        Z_daughter: int,
+        A: int,
+        intensity: float,
+        level_keV: float = 0.0,
+        shape: str = "allowed",
+        shape_params: tuple = (),
+    ):
         check_positive("Q_keV", Q_keV, "keV")
         check_range("intensity", intensity, 0.0, 1.0)
         self.Q_keV = float(Q_keV)
@@ -216,8 +229,14 @@ class BetaBranch:
         # normalisation by Gauss-Legendre in sqrt-spaced variable (the spectrum ~ sqrt(T) at 0)
         u, wu = _gauss_legendre_on(0.0, np.sqrt(self.Q_keV), 400)
         T = u * u
-        self._norm = float(np.sum(beta_spectrum_unnormalised(T, self.Q_keV, self.Z_daughter, self.A, shape,
-                                                       self.shape_params) * 2 * u * wu))
+        self._norm = float(
+            np.sum(
+                beta_spectrum_unnormalised(T, self.Q_keV, self.Z_daughter, self.A, shape, self.shape_params)
+                * 2
+                * u
+                * wu
+            )
+        )
 
     @property
     def deposit_range_keV(self) -> tuple[float, float]:
@@ -226,8 +245,10 @@ class BetaBranch:
     def pdf(self, E_keV):
         """Normalised distribution of deposited energy, keV^-1 (integrates to 1)."""
         T = np.asarray(E_keV, dtype=float) - self.level_keV
-        return beta_spectrum_unnormalised(T, self.Q_keV, self.Z_daughter, self.A, self.shape,
-                                          self.shape_params) / self._norm
+        return (
+            beta_spectrum_unnormalised(T, self.Q_keV, self.Z_daughter, self.A, self.shape, self.shape_params)
+            / self._norm
+        )
 
     def mean_kinetic_energy_keV(self) -> float:
         """Mean beta kinetic energy of the branch, keV (Gauss-Legendre in sqrt(T))."""

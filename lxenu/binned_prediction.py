@@ -61,8 +61,9 @@ def group_components(names, grouping) -> dict[str, list[str]]:
     if isinstance(grouping, dict):
         seen = [c for comps in grouping.values() for c in comps]
         if sorted(seen) != sorted(names):
-            raise ValueError(f"background_groups must assign every component exactly once; components are "
-                             f"{names}, got {grouping}")
+            raise ValueError(
+                f"background_groups must assign every component exactly once; components are {names}, got {grouping}"
+            )
         return {k: list(v) for k, v in grouping.items()}
     raise ValueError(f"background_groups must be one of {BACKGROUND_GROUPINGS} or a dict; got {grouping!r}")
 
@@ -82,8 +83,9 @@ def signal_time_fractions(source, run, edges_days) -> np.ndarray:
     return per_bin / source.decays_between(run.start_day, run.start_day + run.days)
 
 
-def reco_distance_fractions(detector, reco_edges_cm, position_resolution_cm: float, weight: str,
-                            n_fine: int = 4001) -> np.ndarray:
+def reco_distance_fractions(
+    detector, reco_edges_cm, position_resolution_cm: float, weight: str, n_fine: int = 4001
+) -> np.ndarray:
     """Fraction of the flux (``weight='flux'``: signal) or volume (``'volume'``: backgrounds)
     in each reconstructed-distance bin; sums to one when the bins cover the smeared range.
 
@@ -126,10 +128,20 @@ class FullInformationPrediction:
     have the shape :attr:`shape`, one axis per observable in (T, L, t) order.
     """
 
-    def __init__(self, experiment=None, observables: str = "TLt", threshold_keV: float | None = None,
-                 max_keV: float | None = None, bin_keV: float | None = None, distance_bin_cm: float = 10.0,
-                 time_bin_days: float = 10.0, position_resolution_cm: float | None = None, background_groups="all",
-                 distance_response=None, mm_fit=None):
+    def __init__(
+        self,
+        experiment=None,
+        observables: str = "TLt",
+        threshold_keV: float | None = None,
+        max_keV: float | None = None,
+        bin_keV: float | None = None,
+        distance_bin_cm: float = 10.0,
+        time_bin_days: float = 10.0,
+        position_resolution_cm: float | None = None,
+        background_groups="all",
+        distance_response=None,
+        mm_fit=None,
+    ):
         self.experiment = Experiment() if experiment is None else experiment
         mm = self.experiment.analysis.magnetic_moment
         threshold_keV = mm.threshold_keV if threshold_keV is None else threshold_keV
@@ -143,8 +155,7 @@ class FullInformationPrediction:
         check_positive("distance_bin_cm", distance_bin_cm, "cm")
         self.distance_bin_cm = float(distance_bin_cm)
         self.time_bin_days = float(check_positive("time_bin_days", time_bin_days, "days"))
-        self.position_resolution_cm = float(check_non_negative("position_resolution_cm", position_resolution_cm,
-                                                                "cm"))
+        self.position_resolution_cm = float(check_non_negative("position_resolution_cm", position_resolution_cm, "cm"))
         if mm_fit is None:
             mm_fit = MagneticMomentFit(self.experiment, max_keV=max_keV, bin_keV=bin_keV)
         elif mm_fit.experiment != self.experiment or mm_fit.max_keV != max_keV or mm_fit.bin_keV != bin_keV:
@@ -184,15 +195,17 @@ class FullInformationPrediction:
         if self.distance_response is not None:
             f = np.asarray(self.distance_response.reco_flux_cm, dtype=float)
         else:
-            f = reco_distance_fractions(self.experiment.detector, self.distance_edges_cm,
-                                        self.position_resolution_cm, "flux")
+            f = reco_distance_fractions(
+                self.experiment.detector, self.distance_edges_cm, self.position_resolution_cm, "flux"
+            )
         return f / f.sum()
 
     @cached_property
     def background_distance_fraction(self) -> np.ndarray:
         """Fraction of a uniform background in each reconstructed-distance bin (sums to 1)."""
-        f = reco_distance_fractions(self.experiment.detector, self.distance_edges_cm, self.position_resolution_cm,
-                                    "volume")
+        f = reco_distance_fractions(
+            self.experiment.detector, self.distance_edges_cm, self.position_resolution_cm, "volume"
+        )
         return f / f.sum()
 
     @cached_property
@@ -246,9 +259,14 @@ class FullInformationPrediction:
     def backgrounds(self) -> dict[str, np.ndarray]:
         """Background events per bin, for each group of components."""
         comps = self.energy[3]
-        return {g: self._outer(sum(comps[c] for c in names) if names else np.zeros_like(self.energy[1]),
-                               self.background_distance_fraction, self.background_time_fraction)
-                for g, names in self.groups.items()}
+        return {
+            g: self._outer(
+                sum(comps[c] for c in names) if names else np.zeros_like(self.energy[1]),
+                self.background_distance_fraction,
+                self.background_time_fraction,
+            )
+            for g, names in self.groups.items()
+        }
 
     @property
     def background(self) -> np.ndarray:

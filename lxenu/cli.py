@@ -40,16 +40,35 @@ from .validation import check_integer
 
 #: Short flags and the experiment-file keys they set: (flag, dest, key, type, help).
 ALIASES = (
-    ("--source-mci", "source_mci", "source.activity_MCi", float,
-     "initial source activity, MCi (default: the experiment's; paper 5). Example: --source-mci 10"),
-    ("--days", "days", "run.days", float,
-     "data-taking days per deployment (paper: 100). Example: --days 200"),
-    ("--deployments", "deployments", "run.deployments", int,
-     "number of source deployments (paper: 1; sect. 4: 5). Example: --deployments 5"),
-    ("--gap-m", "gap_m", "detector.gap_m", float,
-     "source centre to the fiducial volume, m (paper: 1). Example: --gap-m 1.5"),
-    ("--xe136-depletion", "xe136_depletion", "backgrounds.xe136.depletion", float,
-     "fraction of 136Xe removed, 0-1 (paper: 0, natural xenon). Example: --xe136-depletion 0.9"),
+    (
+        "--source-mci",
+        "source_mci",
+        "source.activity_MCi",
+        float,
+        "initial source activity, MCi (default: the experiment's; paper 5). Example: --source-mci 10",
+    ),
+    ("--days", "days", "run.days", float, "data-taking days per deployment (paper: 100). Example: --days 200"),
+    (
+        "--deployments",
+        "deployments",
+        "run.deployments",
+        int,
+        "number of source deployments (paper: 1; sect. 4: 5). Example: --deployments 5",
+    ),
+    (
+        "--gap-m",
+        "gap_m",
+        "detector.gap_m",
+        float,
+        "source centre to the fiducial volume, m (paper: 1). Example: --gap-m 1.5",
+    ),
+    (
+        "--xe136-depletion",
+        "xe136_depletion",
+        "backgrounds.xe136.depletion",
+        float,
+        "fraction of 136Xe removed, 0-1 (paper: 0, natural xenon). Example: --xe136-depletion 0.9",
+    ),
 )
 
 
@@ -90,8 +109,10 @@ def _source_table(name_or_path: str) -> dict:
                 return tomllib.load(fh)
             except tomllib.TOMLDecodeError as err:
                 raise ValueError(f"--source {name_or_path}: not valid TOML: {err}") from None
-    raise ValueError(f"--source must be one of the presets {sorted(source_presets())} or an existing .toml file; "
-                     f"got {name_or_path!r}")
+    raise ValueError(
+        f"--source must be one of the presets {sorted(source_presets())} or an existing .toml file; "
+        f"got {name_or_path!r}"
+    )
 
 
 def experiment_from_args(args) -> Experiment:
@@ -151,8 +172,9 @@ def cmd_sterile(args) -> int:
         raise ValueError("--method fc works with --observables L (the Feldman-Cousins map is built for the L fit)")
     fit = SterileFit.for_experiment(exp) if args.observables == "L" else SterileFullFit(exp, observables="LT")
     if args.method == "fc":
-        reach = fc_sensitivity(fit, dm2, n_toys=check_integer("--toys", args.toys, 50),
-                               seed=check_integer("--seed", args.seed, 0))["fc"]
+        reach = fc_sensitivity(
+            fit, dm2, n_toys=check_integer("--toys", args.toys, 50), seed=check_integer("--seed", args.seed, 0)
+        )["fc"]
     else:
         reach = fit.sensitivity(dm2)
     if args.json:
@@ -183,12 +205,16 @@ def cmd_mu(args) -> int:
     exp = experiment_from_args(args)
     signal = _norm_sigma("--signal-norm-sigma", args.signal_norm_sigma)
     background = _norm_sigma("--background-norm-sigma", args.background_norm_sigma)
-    fit = MagneticMomentFullFit(exp, observables=args.observables, signal_norm_sigma=signal,
-                                background_norm_sigma=background)
+    fit = MagneticMomentFullFit(
+        exp, observables=args.observables, signal_norm_sigma=signal, background_norm_sigma=background
+    )
     limit = fit.limit()
-    out = {"mu_limit": _clean(limit), "observables": fit.observables,
-           "signal_norm_sigma": "free" if signal is None else signal,
-           "background_norm_sigma": "free" if background is None else background}
+    out = {
+        "mu_limit": _clean(limit),
+        "observables": fit.observables,
+        "signal_norm_sigma": "free" if signal is None else signal,
+        "background_norm_sigma": "free" if background is None else background,
+    }
     if args.band:
         band = fit.expected_band(n=check_integer("--toys", args.toys, 10), seed=check_integer("--seed", args.seed, 0))
         out["band"] = {k: _clean(v) for k, v in band.items()}
@@ -197,8 +223,10 @@ def cmd_mu(args) -> int:
         return 0
     cl = 100 * fit.confidence_level
     text = "no exclusion" if not math.isfinite(limit) else f"{limit:.4g} mu_B"
-    print(f"experiment: {exp.name}; observables {fit.observables}; signal normalisation {out['signal_norm_sigma']}, "
-          f"background normalisation {out['background_norm_sigma']}")
+    print(
+        f"experiment: {exp.name}; observables {fit.observables}; signal normalisation {out['signal_norm_sigma']}, "
+        f"background normalisation {out['background_norm_sigma']}"
+    )
     print(f"mu_nu upper limit ({cl:g} % CL, {fit.convention.replace('_', '-')}): {text}")
     if args.band:
         print("expected band:", ", ".join(f"{k} {v:.4g}" for k, v in out["band"].items() if v is not None))
@@ -239,9 +267,23 @@ def cmd_experiment(args) -> int:
 def cmd_scorecard(args) -> int:
     rows = scorecard_rows()
     if args.json:
-        print(json.dumps([{"quantity": r.quantity, "section": r.section, "paper": r.paper,
-                           "ours": _clean(r.ours),
-                           "ratio": r.ratio, "within": r.within, "kind": r.kind} for r in rows], default=str))
+        print(
+            json.dumps(
+                [
+                    {
+                        "quantity": r.quantity,
+                        "section": r.section,
+                        "paper": r.paper,
+                        "ours": _clean(r.ours),
+                        "ratio": r.ratio,
+                        "within": r.within,
+                        "kind": r.kind,
+                    }
+                    for r in rows
+                ],
+                default=str,
+            )
+        )
     else:
         print(scorecard_markdown(rows))
     return 0
@@ -249,97 +291,186 @@ def cmd_scorecard(args) -> int:
 
 def _experiment_options(p: argparse.ArgumentParser, extra=()):
     g = p.add_argument_group("experiment (file, then --source, then --set, then the short flags)")
-    g.add_argument("--experiment", default="paper2014", metavar="NAME|FILE",
-                   help="experiment preset or TOML file (default: paper2014; `lxenu experiment --list` lists them). "
-                        "Example: --experiment xenonnt")
-    g.add_argument("--source", default=None, metavar="NAME|FILE",
-                   help="replace the experiment's source by a preset or a source TOML file (default: the "
-                        "experiment's, cr51). Example: --source ar37")
-    g.add_argument("--set", action="append", default=None, metavar="KEY=VALUE",
-                   help="set one value of the experiment file by its dotted key, with its unit in the key; "
-                        "repeatable. Example: --set detector.height_m=2 --set run.days=50")
+    g.add_argument(
+        "--experiment",
+        default="paper2014",
+        metavar="NAME|FILE",
+        help="experiment preset or TOML file (default: paper2014; `lxenu experiment --list` lists them). "
+        "Example: --experiment xenonnt",
+    )
+    g.add_argument(
+        "--source",
+        default=None,
+        metavar="NAME|FILE",
+        help="replace the experiment's source by a preset or a source TOML file (default: the "
+        "experiment's, cr51). Example: --source ar37",
+    )
+    g.add_argument(
+        "--set",
+        action="append",
+        default=None,
+        metavar="KEY=VALUE",
+        help="set one value of the experiment file by its dotted key, with its unit in the key; "
+        "repeatable. Example: --set detector.height_m=2 --set run.days=50",
+    )
     for flag, dest, key, typ, text in ALIASES + tuple(extra):
         g.add_argument(flag, dest=dest, type=typ, default=None, help=f"{text} (= --set {key}=VALUE)")
     p.set_defaults(extra_aliases=tuple(extra))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="lxenu",
-                     description="An electron-capture neutrino source at a liquid-xenon detector: "
-                                 "the magnetic moment and sterile neutrinos, computed.")
+    parser = _Parser(
+        prog="lxenu",
+        description="An electron-capture neutrino source at a liquid-xenon detector: "
+        "the magnetic moment and sterile neutrinos, computed.",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    threshold = (("--threshold-kev", "threshold_kev", "analysis.magnetic_moment.threshold_keV", float,
-                  "magnetic-moment threshold in reconstructed recoil energy, keV (paper: 2). "
-                  "Example: --threshold-kev 1"),)
+    threshold = (
+        (
+            "--threshold-kev",
+            "threshold_kev",
+            "analysis.magnetic_moment.threshold_keV",
+            float,
+            "magnetic-moment threshold in reconstructed recoil energy, keV (paper: 2). Example: --threshold-kev 1",
+        ),
+    )
 
-    p = sub.add_parser("summary", help="headline numbers, next to the paper's where comparable",
-                       description="Headline numbers of an experiment; the paper's values and ratios are shown "
-                                   "only where the set-up and window are the paper's.")
+    p = sub.add_parser(
+        "summary",
+        help="headline numbers, next to the paper's where comparable",
+        description="Headline numbers of an experiment; the paper's values and ratios are shown "
+        "only where the set-up and window are the paper's.",
+    )
     _experiment_options(p, threshold)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_summary)
 
-    p = sub.add_parser("sterile", help="sterile-neutrino reach at given dm2",
-                       description="Smallest sin^2(2 theta) excluded at the analysis' CL (paper: 95 %, 2 dof).")
-    norm = (("--norm-sigma", "norm_sigma", "analysis.sterile.signal_norm_sigma", float,
-             "Gaussian prior on the signal normalisation, fraction (default: free, shape only). "
-             "Example: --norm-sigma 0.02"),)
+    p = sub.add_parser(
+        "sterile",
+        help="sterile-neutrino reach at given dm2",
+        description="Smallest sin^2(2 theta) excluded at the analysis' CL (paper: 95 %, 2 dof).",
+    )
+    norm = (
+        (
+            "--norm-sigma",
+            "norm_sigma",
+            "analysis.sterile.signal_norm_sigma",
+            float,
+            "Gaussian prior on the signal normalisation, fraction (default: free, shape only). "
+            "Example: --norm-sigma 0.02",
+        ),
+    )
     _experiment_options(p, norm)
-    p.add_argument("--dm2", type=float, nargs="+", default=None, metavar="V",
-                   help="dm2 values, eV^2 (default: 0.5 1 2 5 10). Example: --dm2 1 2 5")
-    p.add_argument("--observables", choices=("L", "LT"), default="L",
-                   help="what each event tells the fit: L = distance only (the paper's, default); "
-                        "LT = distance and recoil energy. Example: --observables LT")
-    p.add_argument("--method", choices=("wilks", "fc"), default="wilks",
-                   help="wilks: Delta chi^2 = 5.99 (2 dof, the paper's, default); fc: Feldman-Cousins critical "
-                        "values from Poisson toys at each point. Example: --method fc --toys 300")
-    p.add_argument("--toys", type=int, default=300, metavar="N",
-                   help="toys per grid point for --method fc (default: 300). Example: --toys 1000")
+    p.add_argument(
+        "--dm2",
+        type=float,
+        nargs="+",
+        default=None,
+        metavar="V",
+        help="dm2 values, eV^2 (default: 0.5 1 2 5 10). Example: --dm2 1 2 5",
+    )
+    p.add_argument(
+        "--observables",
+        choices=("L", "LT"),
+        default="L",
+        help="what each event tells the fit: L = distance only (the paper's, default); "
+        "LT = distance and recoil energy. Example: --observables LT",
+    )
+    p.add_argument(
+        "--method",
+        choices=("wilks", "fc"),
+        default="wilks",
+        help="wilks: Delta chi^2 = 5.99 (2 dof, the paper's, default); fc: Feldman-Cousins critical "
+        "values from Poisson toys at each point. Example: --method fc --toys 300",
+    )
+    p.add_argument(
+        "--toys",
+        type=int,
+        default=300,
+        metavar="N",
+        help="toys per grid point for --method fc (default: 300). Example: --toys 1000",
+    )
     p.add_argument("--seed", type=int, default=1998, metavar="K", help="seed of the toys (default: 1998)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_sterile)
 
-    p = sub.add_parser("mu", help="magnetic-moment limit with (T, L, t) and normalisation assumptions",
-                       description="Asimov upper limit on the neutrino magnetic moment (mu_B) from a binned "
-                                   "Poisson likelihood in recoil energy T, distance L and time t, with the signal "
-                                   "and background normalisations known, constrained or free. The defaults are the "
-                                   "paper's analysis (T only, both known) and equal `lxenu summary`'s mu_limit.")
+    p = sub.add_parser(
+        "mu",
+        help="magnetic-moment limit with (T, L, t) and normalisation assumptions",
+        description="Asimov upper limit on the neutrino magnetic moment (mu_B) from a binned "
+        "Poisson likelihood in recoil energy T, distance L and time t, with the signal "
+        "and background normalisations known, constrained or free. The defaults are the "
+        "paper's analysis (T only, both known) and equal `lxenu summary`'s mu_limit.",
+    )
     _experiment_options(p, threshold)
-    p.add_argument("--observables", choices=("T", "TL", "Tt", "TLt"), default="T",
-                   help="T = recoil energy (default, the paper's), L = distance from the source, t = time in "
-                        "each deployment. Example: --observables TLt")
-    p.add_argument("--signal-norm-sigma", default="0", metavar="S|free",
-                   help="Gaussian prior on the signal (source activity) normalisation, fraction; 0 = known "
-                        "(default), 'free' = unconstrained. Example: --signal-norm-sigma 0.0023 (BEST's activity)")
-    p.add_argument("--background-norm-sigma", default="0", metavar="B|free",
-                   help="Gaussian prior on the background normalisation, fraction; 0 = known (default), 'free'. "
-                        "Example: --background-norm-sigma free")
+    p.add_argument(
+        "--observables",
+        choices=("T", "TL", "Tt", "TLt"),
+        default="T",
+        help="T = recoil energy (default, the paper's), L = distance from the source, t = time in "
+        "each deployment. Example: --observables TLt",
+    )
+    p.add_argument(
+        "--signal-norm-sigma",
+        default="0",
+        metavar="S|free",
+        help="Gaussian prior on the signal (source activity) normalisation, fraction; 0 = known "
+        "(default), 'free' = unconstrained. Example: --signal-norm-sigma 0.0023 (BEST's activity)",
+    )
+    p.add_argument(
+        "--background-norm-sigma",
+        default="0",
+        metavar="B|free",
+        help="Gaussian prior on the background normalisation, fraction; 0 = known (default), 'free'. "
+        "Example: --background-norm-sigma free",
+    )
     p.add_argument("--band", action="store_true", help="also the expected band (-2 to +2 sigma) from Poisson toys")
-    p.add_argument("--toys", type=int, default=200, metavar="N", help="toys for --band (default: 200). "
-                   "Example: --toys 1000")
+    p.add_argument(
+        "--toys", type=int, default=200, metavar="N", help="toys for --band (default: 200). Example: --toys 1000"
+    )
     p.add_argument("--seed", type=int, default=20141104, metavar="K", help="seed of the toys (default: 20141104)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_mu)
 
-    p = sub.add_parser("scan", help="magnetic-moment limit against threshold",
-                       description="Asimov upper limit on the neutrino magnetic moment (mu_B) for each threshold.")
+    p = sub.add_parser(
+        "scan",
+        help="magnetic-moment limit against threshold",
+        description="Asimov upper limit on the neutrino magnetic moment (mu_B) for each threshold.",
+    )
     _experiment_options(p)
-    p.add_argument("--thresholds-kev", type=float, nargs="+", default=[1.0, 2.0, 3.0, 5.0, 10.0], metavar="T",
-                   help="thresholds, keV (default: 1 2 3 5 10). Example: --thresholds-kev 0.5 1 2")
+    p.add_argument(
+        "--thresholds-kev",
+        type=float,
+        nargs="+",
+        default=[1.0, 2.0, 3.0, 5.0, 10.0],
+        metavar="T",
+        help="thresholds, keV (default: 1 2 3 5 10). Example: --thresholds-kev 0.5 1 2",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_scan)
 
-    p = sub.add_parser("experiment", help="print a resolved experiment as TOML, or --list the presets",
-                       description="Print the fully resolved experiment (every key, with the options applied) "
-                                   "as TOML; the output reads back with --experiment FILE.")
-    p.add_argument("name", nargs="?", default=None, metavar="NAME|FILE",
-                   help="experiment preset or file (default: paper2014). Example: lxenu experiment xlzd")
+    p = sub.add_parser(
+        "experiment",
+        help="print a resolved experiment as TOML, or --list the presets",
+        description="Print the fully resolved experiment (every key, with the options applied) "
+        "as TOML; the output reads back with --experiment FILE.",
+    )
+    p.add_argument(
+        "name",
+        nargs="?",
+        default=None,
+        metavar="NAME|FILE",
+        help="experiment preset or file (default: paper2014). Example: lxenu experiment xlzd",
+    )
     p.add_argument("--list", action="store_true", help="list the experiment and source presets with references")
     _experiment_options(p)
     p.set_defaults(func=cmd_experiment)
 
-    p = sub.add_parser("scorecard", help="every number of the paper next to ours",
-                       description="Every number of the paper's text next to lxenu's (the paper's set-up only).")
+    p = sub.add_parser(
+        "scorecard",
+        help="every number of the paper next to ours",
+        description="Every number of the paper's text next to lxenu's (the paper's set-up only).",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(func=cmd_scorecard)
     return parser
@@ -359,8 +490,7 @@ def main(argv=None) -> int:
             print(f"lxenu: error: {err}", file=sys.stderr)
             return 2
         except (RuntimeWarning, ArithmeticError) as err:
-            print(f"lxenu: error: the inputs lead to a numerical problem ({err}); check their ranges",
-                  file=sys.stderr)
+            print(f"lxenu: error: the inputs lead to a numerical problem ({err}); check their ranges", file=sys.stderr)
             return 2
 
 

@@ -36,9 +36,7 @@ BECQUEREL_PER_CURIE = 3.7e10
 
 #: Electron-mass-squared conversion: (G_F^2 m_e / 2 pi) in cm^2 / keV, the
 #: prefactor of the weak nu-e differential cross section.
-WEAK_PREFACTOR_CM2_PER_KEV = (
-    FERMI_CONSTANT_PER_KEV2**2 * ELECTRON_MASS_KEV / (2.0 * _c.pi) * HBAR_C_KEV_CM**2
-)
+WEAK_PREFACTOR_CM2_PER_KEV = FERMI_CONSTANT_PER_KEV2**2 * ELECTRON_MASS_KEV / (2.0 * _c.pi) * HBAR_C_KEV_CM**2
 
 #: pi r_e^2 in cm^2, the prefactor of the magnetic-moment cross section
 #: pi alpha^2 mu^2 / m_e^2 (1/T - 1/E) with mu in Bohr magnetons.
@@ -46,9 +44,7 @@ MAGNETIC_PREFACTOR_CM2 = _c.pi * CLASSICAL_ELECTRON_RADIUS_CM**2
 
 #: sqrt(2) G_F N_A / cm^3 in eV: the matter potential for an electron density
 #: of one mole of electrons per cm^3.
-MATTER_POTENTIAL_EV_PER_NA_CM3 = (
-    2**0.5 * FERMI_CONSTANT_PER_KEV2 * 1e-6 * AVOGADRO * (HBAR_C_KEV_CM * 1e3) ** 3
-)
+MATTER_POTENTIAL_EV_PER_NA_CM3 = 2**0.5 * FERMI_CONSTANT_PER_KEV2 * 1e-6 * AVOGADRO * (HBAR_C_KEV_CM * 1e3) ** 3
 
 #: Oscillation phase constant: Delta m^2 L / (4 E) = OSC_PHASE * dm2[eV^2] L[cm] / E[keV].
 #: (1/(4 hbar c)) with hbar c in eV cm, times the keV->eV conversion.

@@ -80,8 +80,9 @@ def best_fit_x(S, M, B, data) -> np.ndarray:
     zeros = np.zeros(D.shape[0])
     neg = _slope(S, M, B, D, zeros) < 0
     # the slope of the convex chi^2 is concave and increasing: Newton from x = 0 stays below the root
-    x = _newton_monotone(lambda x: np.where(neg, _slope(S, M, B, D, x), 0.0),
-                         lambda x: _curvature(S, M, B, D, x), zeros)
+    x = _newton_monotone(
+        lambda x: np.where(neg, _slope(S, M, B, D, x), 0.0), lambda x: _curvature(S, M, B, D, x), zeros
+    )
     return np.where(neg, x, 0.0)
 
 
@@ -165,8 +166,9 @@ def _spectra(fit, threshold_keV):
     return S[keep], M[keep], B[keep]
 
 
-def limit_coverage(fit, mu_true_muB, n_toys: int = 1000, seed: int = 2011, threshold_keV: float = 2.0,
-                   method: str = "chi2") -> list[dict]:
+def limit_coverage(
+    fit, mu_true_muB, n_toys: int = 1000, seed: int = 2011, threshold_keV: float = 2.0, method: str = "chi2"
+) -> list[dict]:
     """Coverage of the upper limit at each true moment (mu_B), from Poisson toys.
 
     ``method``: ``"chi2"`` (Delta chi^2 = fit.delta_chi2, 2.71 for the one-sided convention)
@@ -189,14 +191,21 @@ def limit_coverage(fit, mu_true_muB, n_toys: int = 1000, seed: int = 2011, thres
         else:
             x_up = cls_limits_asymptotic(S, M, B, D, 1.0 - fit.confidence_level)
         cover = float(np.mean(x_up >= x_true))
-        rows.append({"mu_true_muB": float(mu), "coverage": cover,
-                     "error": float(np.sqrt(max(cover * (1 - cover), 1.0 / n_toys) / n_toys)),
-                     "median_limit_muB": float(np.sqrt(np.median(x_up)) * MU_UNIT), "n_toys": n_toys})
+        rows.append(
+            {
+                "mu_true_muB": float(mu),
+                "coverage": cover,
+                "error": float(np.sqrt(max(cover * (1 - cover), 1.0 / n_toys) / n_toys)),
+                "median_limit_muB": float(np.sqrt(np.median(x_up)) * MU_UNIT),
+                "n_toys": n_toys,
+            }
+        )
     return rows
 
 
-def cls_toys(fit, mu_test_muB: float, data=None, n_toys: int = 2000, seed: int = 2002,
-             threshold_keV: float = 2.0) -> dict:
+def cls_toys(
+    fit, mu_test_muB: float, data=None, n_toys: int = 2000, seed: int = 2002, threshold_keV: float = 2.0
+) -> dict:
     """CLs+b, CLb and CLs of ``data`` (default: background-only Asimov) at a tested moment, from toys.
 
     Toys are drawn at the tested moment (for CLs+b) and at mu = 0 (for CLb); each toy's
@@ -214,7 +223,12 @@ def cls_toys(fit, mu_test_muB: float, data=None, n_toys: int = 2000, seed: int =
     q_b = q_tilde(S, M, B, rng.poisson(S + B, size=(n_toys, S.size)).astype(float), x)
     clsb, clb = float(np.mean(q_sb >= q_obs)), float(np.mean(q_b >= q_obs))
     asym = cls_asymptotic(q_obs, x, float(asimov_sigma_x(S, M, B, x)[0]))
-    return {"q_obs": q_obs, "clsb": clsb, "clb": clb, "cls": clsb / clb if clb > 0 else np.inf,
-            "clsb_error": float(np.sqrt(clsb * (1 - clsb) / n_toys)),
-            "clb_error": float(np.sqrt(clb * (1 - clb) / n_toys)),
-            "asymptotic": {k: float(v) for k, v in asym.items()}}
+    return {
+        "q_obs": q_obs,
+        "clsb": clsb,
+        "clb": clb,
+        "cls": clsb / clb if clb > 0 else np.inf,
+        "clsb_error": float(np.sqrt(clsb * (1 - clsb) / n_toys)),
+        "clb_error": float(np.sqrt(clb * (1 - clb) / n_toys)),
+        "asymptotic": {k: float(v) for k, v in asym.items()},
+    }

@@ -94,7 +94,11 @@ def magnetic_dsigma_dT(T_keV, E_keV, mu_nu_muB):
     check_non_negative("mu_nu_muB", mu_nu_muB, "mu_B")
     inside = (T > 0.0) & (T <= t_max_keV(E))
     with np.errstate(divide="ignore"):
-        val = MAGNETIC_PREFACTOR_CM2 * np.asarray(mu_nu_muB, dtype=float) ** 2 * (1.0 / np.where(inside, T, 1.0) - 1.0 / E)
+        val = (
+            MAGNETIC_PREFACTOR_CM2
+            * np.asarray(mu_nu_muB, dtype=float) ** 2
+            * (1.0 / np.where(inside, T, 1.0) - 1.0 / E)
+        )
     return np.where(inside, val, 0.0)
 
 
@@ -162,9 +166,7 @@ def magnetic_sigma_between(T1_keV, T2_keV, E_keV, mu_nu_muB=1.0, atomic_binding=
     T1 = _finite("T1_keV", T1_keV)
     T2 = _finite("T2_keV", T2_keV)
     if np.any(T1 <= 0.0):
-        raise ValueError(
-            "T1_keV must be > 0 for the magnetic-moment term: its 1/T rate diverges at zero recoil"
-        )
+        raise ValueError("T1_keV must be > 0 for the magnetic-moment term: its 1/T rate diverges at zero recoil")
     if np.any(T2 < T1):
         raise ValueError("T2_keV must not be below T1_keV")
     scale = MAGNETIC_PREFACTOR_CM2 * float(mu_nu_muB) ** 2

@@ -32,7 +32,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .target import XENON, Target, target_named
-from .validation import check_scalar_fields, check_edges, check_integer, check_range
+from .validation import check_edges, check_integer, check_range, check_scalar_fields
 
 #: Standard atomic weight of xenon, g/mol (see :data:`lxenu.target.XENON`).
 XENON_MOLAR_MASS_G = XENON.molar_mass_g
@@ -151,8 +151,7 @@ class AxisymmetricVolume:
         return np.diff(self.cumulative_volume_cm3(check_edges("edges_cm", edges_cm)))
 
     # -- Monte Carlo ---------------------------------------------------------------------
-    def sample_flux_weighted_points_cm(self, n: int, rng: np.random.Generator,
-                                       grid_points: int = 4097) -> np.ndarray:
+    def sample_flux_weighted_points_cm(self, n: int, rng: np.random.Generator, grid_points: int = 4097) -> np.ndarray:
         """Points distributed as 1/(4 pi L^2) over the volume (signal events), (n, 3) cm.
 
         L is drawn from the exact cumulative flux by inverse transform on a fine grid,

@@ -75,9 +75,16 @@ def analysis_edges_cm(detector, bin_cm: float, margin_cm: float) -> np.ndarray:
     return np.arange(max(start, 0.0), stop + 0.5 * bin_cm, bin_cm)
 
 
-def build_distance_response(detector, source_shape, resolution_cm: float = 1.0, reco_bin_cm: float = 3.0,
-                            true_bin_cm: float = 0.5, n_events: int = 1_000_000, seed: int = 51,
-                            chunk: int = 500_000) -> DistanceResponse:
+def build_distance_response(
+    detector,
+    source_shape,
+    resolution_cm: float = 1.0,
+    reco_bin_cm: float = 3.0,
+    true_bin_cm: float = 0.5,
+    n_events: int = 1_000_000,
+    seed: int = 51,
+    chunk: int = 500_000,
+) -> DistanceResponse:
     """Monte Carlo distance response for a detector and a source shape (see module docstring)."""
     check_non_negative("resolution_cm", resolution_cm, "cm")
     check_positive("reco_bin_cm", reco_bin_cm, "cm")

@@ -58,8 +58,9 @@ SPECTRUM_MODELS = ("fermi", "fermi_l0_screened", "primakoff_rosen")
 def _single_electron_factor(T_keV, model: str = "fermi"):
     """F(Z, W) p W of one electron (relative units), as the spectrum model prescribes."""
     if model == "fermi_l0_screened":
-        return (screened_electron_factor(BA136_Z, T_keV, XE136_A, XE_ATOMIC_ELECTRONS)
-                * finite_size_correction(BA136_Z, T_keV, XE136_A))
+        return screened_electron_factor(BA136_Z, T_keV, XE136_A, XE_ATOMIC_ELECTRONS) * finite_size_correction(
+            BA136_Z, T_keV, XE136_A
+        )
     W = 1.0 + np.asarray(T_keV, dtype=float) / ELECTRON_MASS_KEV
     p = np.sqrt(np.clip(W * W - 1.0, 0.0, None))
     return fermi_function(BA136_Z, T_keV, XE136_A) * p * W
@@ -74,8 +75,9 @@ def _summed_unnormalised(K_keV, Q_keV, model):
         return np.where((K > 0) & (K < Q_keV), val, 0.0)
     x, w = np.polynomial.legendre.leggauss(64)
     t1 = 0.5 * K[..., None] * (x + 1.0)
-    g = (_single_electron_factor(np.maximum(t1, 1e-9), model)
-         * _single_electron_factor(np.maximum(K[..., None] - t1, 1e-9), model))
+    g = _single_electron_factor(np.maximum(t1, 1e-9), model) * _single_electron_factor(
+        np.maximum(K[..., None] - t1, 1e-9), model
+    )
     inner = 0.5 * K * (g * w).sum(axis=-1)
     val = inner * (k0 - k) ** 5
     return np.where((K > 0) & (K < Q_keV), val, 0.0)

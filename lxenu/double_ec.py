@@ -42,7 +42,7 @@ from scipy.special import ndtr
 
 from .constants import AVOGADRO, DAYS_PER_YEAR
 from .detector import XENON_MOLAR_MASS_G
-from .validation import check_scalar_fields, check_edges, check_non_negative, check_positive, check_range
+from .validation import check_edges, check_non_negative, check_positive, check_range, check_scalar_fields
 
 #: XENON1T, PRC 106 (2022) 024328: T1/2(2nuECEC, 124Xe) = (1.1 +- 0.2 stat +- 0.1 sys) x 1e22 yr.
 XE124_HALF_LIFE_YR = 1.1e22

@@ -47,7 +47,7 @@ from .response import DetectorResponse, smeared_window_counts
 from .schema import build, check_value, table_of
 from .signal import SignalPrediction, fine_true_edges_keV
 from .source import LineSource, RunPlan, load_source_table
-from .validation import check_scalar_fields, check_range
+from .validation import check_range, check_scalar_fields
 
 #: Top-level sections of an experiment file, besides ``name``, ``description`` and ``reference``.
 SECTIONS = ("source", "detector", "run", "response", "cross_section", "backgrounds", "analysis")
@@ -81,8 +81,9 @@ def read_experiment_table(name_or_path) -> tuple[dict, str]:
         with open(text_path, encoding="utf-8") as fh:
             text, label = fh.read(), text_path
     else:
-        raise ValueError(f"experiment must be one of the presets {sorted(presets)} or an existing .toml file; "
-                         f"got {text_path!r}")
+        raise ValueError(
+            f"experiment must be one of the presets {sorted(presets)} or an existing .toml file; got {text_path!r}"
+        )
     try:
         return tomllib.loads(text), label
     except tomllib.TOMLDecodeError as err:
@@ -136,8 +137,10 @@ class Experiment:
         if not isinstance(self.source, LineSource):
             raise ValueError(f"source must be a LineSource; got {type(self.source).__name__}")
         if not isinstance(self.detector, FiducialGeometry) or not hasattr(self.detector, "target_material"):
-            raise ValueError(f"detector must be a fiducial volume with a target (e.g. CylindricalDetector); "
-                             f"got {type(self.detector).__name__}")
+            raise ValueError(
+                f"detector must be a fiducial volume with a target (e.g. CylindricalDetector); "
+                f"got {type(self.detector).__name__}"
+            )
         self.backgrounds.check_target(self.detector.target_material)
 
     # -- files ---------------------------------------------------------------------------------
@@ -163,8 +166,10 @@ class Experiment:
             raise ValueError(f"{where} must be a table of sections; got {table!r}")
         unknown = sorted(set(table) - set(SECTIONS) - {"name", "description", "reference"})
         if unknown:
-            raise ValueError(f"{where}: unknown section or key {unknown[0]!r}; allowed: "
-                             f"name, description, reference, {', '.join(SECTIONS)}")
+            raise ValueError(
+                f"{where}: unknown section or key {unknown[0]!r}; allowed: "
+                f"name, description, reference, {', '.join(SECTIONS)}"
+            )
         meta = {k: check_value(where, k, table[k], str) for k in ("name", "description", "reference") if k in table}
         source = _source_from_table(table.get("source", {"preset": "cr51"}), f"{where} [source]")
         detector = _detector_from_table(table.get("detector", {}), f"{where} [detector]")
@@ -174,8 +179,16 @@ class Experiment:
         backgrounds = _backgrounds_from_table(table.get("backgrounds", None), f"{where} [backgrounds]")
         analysis = _analysis_from_table(table.get("analysis", {}), f"{where} [analysis")
         try:
-            return cls(source=source, detector=detector, run=run, resolution=resolution, backgrounds=backgrounds,
-                       analysis=analysis, **xs, **meta)
+            return cls(
+                source=source,
+                detector=detector,
+                run=run,
+                resolution=resolution,
+                backgrounds=backgrounds,
+                analysis=analysis,
+                **xs,
+                **meta,
+            )
         except ValueError as err:
             raise ValueError(f"{where}: {err}") from None
 
@@ -183,17 +196,25 @@ class Experiment:
         """The fully resolved experiment as a table that :meth:`from_dict` reads back into an equal one."""
         geometry = next((k for k, c in GEOMETRIES.items() if type(self.detector) is c), None)
         if geometry is None:
-            raise ValueError(f"detector {type(self.detector).__name__} has no geometry name for a file; "
-                             f"file geometries: {sorted(GEOMETRIES)}")
-        out = {"name": self.name, "description": self.description, "reference": self.reference,
-               "source": self.source.to_dict(),
-               "detector": {"geometry": geometry, **table_of(self.detector)},
-               "run": table_of(self.run),
-               "response": table_of(self.resolution),
-               "cross_section": {"sin2_theta_w": self.sin2_theta_w, "atomic_binding": bool(self.atomic_binding)},
-               "backgrounds": {"scale": self.backgrounds.scale},
-               "analysis": {"magnetic_moment": table_of(self.analysis.magnetic_moment),
-                            "sterile": table_of(self.analysis.sterile)}}
+            raise ValueError(
+                f"detector {type(self.detector).__name__} has no geometry name for a file; "
+                f"file geometries: {sorted(GEOMETRIES)}"
+            )
+        out = {
+            "name": self.name,
+            "description": self.description,
+            "reference": self.reference,
+            "source": self.source.to_dict(),
+            "detector": {"geometry": geometry, **table_of(self.detector)},
+            "run": table_of(self.run),
+            "response": table_of(self.resolution),
+            "cross_section": {"sin2_theta_w": self.sin2_theta_w, "atomic_binding": bool(self.atomic_binding)},
+            "backgrounds": {"scale": self.backgrounds.scale},
+            "analysis": {
+                "magnetic_moment": table_of(self.analysis.magnetic_moment),
+                "sterile": table_of(self.analysis.sterile),
+            },
+        }
         for key, comp in self.backgrounds.components:
             out["backgrounds"][key] = table_of(comp, skip=_CROSS_SECTION_KEYS)
         return out
@@ -224,10 +245,12 @@ class Experiment:
         if source_mci is not None:
             exp = exp.replace(source=exp.source.replace(activity_MCi=source_mci))
         if four_lines:
-            exp = exp.replace(source=LineSource.from_preset("cr51-four-lines").replace(
-                activity_MCi=exp.source.activity_MCi))
-        run_changes = {k: v for k, v in (("days", days), ("deployments", deployments), ("start_day", start_day))
-                       if v is not None}
+            exp = exp.replace(
+                source=LineSource.from_preset("cr51-four-lines").replace(activity_MCi=exp.source.activity_MCi)
+            )
+        run_changes = {
+            k: v for k, v in (("days", days), ("deployments", deployments), ("start_day", start_day)) if v is not None
+        }
         if run_changes:
             exp = exp.replace(run=dataclasses.replace(exp.run, **run_changes))
         det_changes = {k: v for k, v in (("gap_m", gap_m), ("density_g_cm3", density_g_cm3)) if v is not None}
@@ -249,9 +272,14 @@ class Experiment:
     def background_model(self) -> BackgroundModel:
         """The background components as computed: those with a nu-e cross section use the experiment's."""
         comps = tuple(
-            (key, dataclasses.replace(comp, sin2_theta_w=self.sin2_theta_w, atomic_binding=self.atomic_binding)
-             if hasattr(comp, "sin2_theta_w") else comp)
-            for key, comp in self.backgrounds.components)
+            (
+                key,
+                dataclasses.replace(comp, sin2_theta_w=self.sin2_theta_w, atomic_binding=self.atomic_binding)
+                if hasattr(comp, "sin2_theta_w")
+                else comp,
+            )
+            for key, comp in self.backgrounds.components
+        )
         return dataclasses.replace(self.backgrounds, components=comps)
 
     @property
@@ -274,8 +302,10 @@ class Experiment:
             return {k: float(v[0]) for k, v in self.background_true_events(np.array([low_keV, high_keV])).items()}
         top = high_keV + 10.0 * float(self.resolution.sigma_keV(high_keV)) + 1.0
         edges = fine_true_edges_keV(top)
-        return {k: float(smeared_window_counts(edges, v, low_keV, high_keV, self.resolution))
-                for k, v in self.background_true_events(edges).items()}
+        return {
+            k: float(smeared_window_counts(edges, v, low_keV, high_keV, self.resolution))
+            for k, v in self.background_true_events(edges).items()
+        }
 
     def sterile_window_keV(self) -> tuple[float, float]:
         """The sterile analysis' energy window, keV, with ``"endpoint"`` resolved for this source."""
@@ -313,8 +343,10 @@ def _cross_section_from_table(table, where: str) -> dict:
     unknown = sorted(set(table) - set(_CROSS_SECTION_KEYS))
     if unknown:
         raise ValueError(f"{where}: unknown key {unknown[0]!r}; allowed keys: {', '.join(_CROSS_SECTION_KEYS)}")
-    out = {"sin2_theta_w": check_value(where, "sin2_theta_w", table.get("sin2_theta_w", SIN2_THETA_W_DEFAULT), float),
-           "atomic_binding": check_value(where, "atomic_binding", table.get("atomic_binding", False), bool)}
+    out = {
+        "sin2_theta_w": check_value(where, "sin2_theta_w", table.get("sin2_theta_w", SIN2_THETA_W_DEFAULT), float),
+        "atomic_binding": check_value(where, "atomic_binding", table.get("atomic_binding", False), bool),
+    }
     try:
         check_range("sin2_theta_w", out["sin2_theta_w"], 0.0, 1.0)
     except ValueError as err:

@@ -41,8 +41,9 @@ from .sterile import SterileFit
 from .validation import check_integer, check_positive, check_range
 
 #: Energy bins of the explorer's mu analysis, keV; its thresholds are the edges up to 10 keV.
-MU_EDGES_KEV = np.round(np.concatenate([np.arange(0.5, 10.0, 0.5), np.arange(10.0, 30.0, 1.0),
-                                        np.arange(30.0, 140.01, 2.0)]), 6)
+MU_EDGES_KEV = np.round(
+    np.concatenate([np.arange(0.5, 10.0, 0.5), np.arange(10.0, 30.0, 1.0), np.arange(30.0, 140.01, 2.0)]), 6
+)
 #: Thresholds the explorer offers, keV.
 THRESHOLDS_KEV = MU_EDGES_KEV[MU_EDGES_KEV <= 10.0]
 #: dm^2 grid of the explorer's sterile contour, eV^2 (log-spaced, with 1, 2 and 5 eV^2 on it).
@@ -80,8 +81,13 @@ def mu_spectra(experiment: Experiment) -> dict:
         c = np.concatenate([[0.0], np.cumsum(x)])
         return np.diff(c[idx])
 
-    return {"S": _round(rebin(S)), "M": _round(rebin(M)), "B_other": _round(rebin(B_other)),
-            "B_xe136": _round(rebin(B - B_other)), "delta_chi2": fit.delta_chi2}
+    return {
+        "S": _round(rebin(S)),
+        "M": _round(rebin(M)),
+        "B_other": _round(rebin(B_other)),
+        "B_xe136": _round(rebin(B - B_other)),
+        "delta_chi2": fit.delta_chi2,
+    }
 
 
 def sterile_inputs(experiment: Experiment, response=None, n_mc: int = 200_000) -> dict:
@@ -95,10 +101,17 @@ def sterile_inputs(experiment: Experiment, response=None, n_mc: int = 200_000) -
     S0 = fit.signal_no_oscillation
     deficit = S0[None, :] - fit.signal(np.ones(DM2_GRID_EV2.size), DM2_GRID_EV2)
     shape = fit.background / fit.background_events
-    return {"S0": _round(S0), "D": [_round(row) for row in deficit], "shape": _round(shape),
-            "N_other": float(f"{n_other:.{DIGITS}g}"), "N_xe136": float(f"{n136:.{DIGITS}g}"),
-            "background_sigma": fit.background_sigma, "signal_sigma": fit.norm_sigma, "delta_chi2": fit.delta_chi2,
-            "reco_edges_cm": _round(fit.reco_edges_cm)}, fit.response
+    return {
+        "S0": _round(S0),
+        "D": [_round(row) for row in deficit],
+        "shape": _round(shape),
+        "N_other": float(f"{n_other:.{DIGITS}g}"),
+        "N_xe136": float(f"{n136:.{DIGITS}g}"),
+        "background_sigma": fit.background_sigma,
+        "signal_sigma": fit.norm_sigma,
+        "delta_chi2": fit.delta_chi2,
+        "reco_edges_cm": _round(fit.reco_edges_cm),
+    }, fit.response
 
 
 def explorer_data(presets=PRESETS, sources=SOURCES, n_mc: int = 200_000) -> dict:
@@ -110,20 +123,32 @@ def explorer_data(presets=PRESETS, sources=SOURCES, n_mc: int = 200_000) -> dict
             exp = experiment_for(preset, source)
             st, response = sterile_inputs(exp, response, n_mc)
             configs[f"{preset}/{source}"] = {
-                "preset": preset, "source": source, "base_activity_MCi": exp.source.activity_MCi,
-                "days": exp.run.days, "mass_t": exp.detector.mass_t, "gap_m": exp.detector.gap_m,
-                "mu": mu_spectra(exp), "sterile": st}
+                "preset": preset,
+                "source": source,
+                "base_activity_MCi": exp.source.activity_MCi,
+                "days": exp.run.days,
+                "mass_t": exp.detector.mass_t,
+                "gap_m": exp.detector.gap_m,
+                "mu": mu_spectra(exp),
+                "sterile": st,
+            }
     ga = gallium_fit(SIN2_GRID, DM2_GRID_EV2, GALLIUM_RUNS)
     xnt = mu_limits()["xenonnt2022"]
     return {
-        "presets": list(presets), "sources": list(sources),
-        "edges_keV": MU_EDGES_KEV.tolist(), "thresholds_keV": THRESHOLDS_KEV.tolist(),
-        "dm2_eV2": DM2_GRID_EV2.tolist(), "sin2_grid": _round(SIN2_GRID),
+        "presets": list(presets),
+        "sources": list(sources),
+        "edges_keV": MU_EDGES_KEV.tolist(),
+        "thresholds_keV": THRESHOLDS_KEV.tolist(),
+        "dm2_eV2": DM2_GRID_EV2.tolist(),
+        "sin2_grid": _round(SIN2_GRID),
         "gallium_allowed": ga["allowed"].astype(int).tolist(),
         "reactor": REACTOR_ANOMALY,
         "xenonnt_95_muB": convert_confidence_level(xnt.value_muB, xnt.confidence_level, 0.95),
-        "activities_MCi": list(ACTIVITIES_MCI), "deployments": list(DEPLOYMENTS), "depletions": list(DEPLETIONS),
-        "bisection_steps": BISECTION_STEPS, "configs": configs,
+        "activities_MCi": list(ACTIVITIES_MCI),
+        "deployments": list(DEPLOYMENTS),
+        "depletions": list(DEPLETIONS),
+        "bisection_steps": BISECTION_STEPS,
+        "configs": configs,
     }
 
 
@@ -160,8 +185,14 @@ def _poisson_chi2(S, M, B, x):
     return 2.0 * float(np.sum(N - D + D * np.log(D / N)))
 
 
-def mu_limit(config: dict, threshold_keV: float, activity_MCi: float, deployments: int = 1,
-             depletion: float = 0.0, edges_keV=MU_EDGES_KEV) -> float:
+def mu_limit(
+    config: dict,
+    threshold_keV: float,
+    activity_MCi: float,
+    deployments: int = 1,
+    depletion: float = 0.0,
+    edges_keV=MU_EDGES_KEV,
+) -> float:
     """Expected one-sided 95 % CL mu_nu limit (mu_B) from a config of :func:`explorer_data`.
 
     The page's formula: bins from the threshold up, S and M times
@@ -254,8 +285,10 @@ def explorer_html(data: dict | None = None) -> str:
 def write_explorer_page(path, data: dict | None = None) -> str:
     """Write :func:`explorer_html` wrapped in a minimal HTML document; returns the path."""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("<!DOCTYPE html><html><head><meta charset='utf-8'><title>lxenu design explorer</title>"
-                 "</head><body>" + explorer_html(data) + "</body></html>\n")
+        fh.write(
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>lxenu design explorer</title>"
+            "</head><body>" + explorer_html(data) + "</body></html>\n"
+        )
     return str(path)
 
 
@@ -285,8 +318,9 @@ def live_explorer(data: dict | None = None):
         reach = sterile_reach(cfg, activity.value, deployments.value, depletion.value)
         dm2 = np.asarray(data["dm2_eV2"])
         at = {m: reach[int(np.argmin(np.abs(dm2 - m)))] for m in (1.0, 2.0, 5.0)}
-        out_text.value = (f"<b>μν limit (95 % CL): {lim / 1e-12:.2f} × 10⁻¹² μB</b>; sterile reach sin²2θ: "
-                          + ", ".join(f"{v:.3f} at {m:g} eV²" for m, v in at.items()))
+        out_text.value = f"<b>μν limit (95 % CL): {lim / 1e-12:.2f} × 10⁻¹² μB</b>; sterile reach sin²2θ: " + ", ".join(
+            f"{v:.3f} at {m:g} eV²" for m, v in at.items()
+        )
         ax.clear()
         ax.loglog(reach, dm2, color="#0072B2", label=f"{preset.value} + {source.value}")
         ax.set_xlim(0.01, 1.0)

@@ -16,7 +16,8 @@ distribution of the test statistic with toys at each point of the parameter plan
 A point is excluded by data if its Delta chi^2 exceeds c(s, m) (Wilks: c = 5.99).
 
 The statistic is :class:`~lxenu.sterile.SterileFit`'s Gaussian chi^2, with the variance
-of each bin its no-oscillation expectation (what SterileFit uses for its Asimov data), the the prediction (1 + a) S(s, m) + (1 + b) B and Gaussian
+of each bin its no-oscillation expectation (what SterileFit uses for its Asimov data), the
+prediction (1 + a) S(s, m) + (1 + b) B and Gaussian
 priors on a (optional) and b (0.5 %). Writing S(s, m) = S0 - s Delta(m), the prediction
 alpha S0 - beta Delta(m) + b' B with alpha = 1 + a, beta = alpha s, b' = 1 + b is
 *linear* in (alpha, beta, b') at fixed m. Hence
@@ -51,7 +52,6 @@ from pathlib import Path
 import numpy as np
 
 from .statistics import delta_chi2_threshold
-
 from .validation import check_integer, check_positive, check_range
 
 #: Bump when the statistic or the toy generation changes: invalidates cached maps.
@@ -97,8 +97,13 @@ class LinearOscillationModel:
         def deficit(dm2):
             return fit._deficit(np.asarray(dm2, dtype=float))[..., keep]
 
-        return cls(np.asarray(fit.signal_no_oscillation)[keep], np.asarray(fit.background)[keep], deficit,
-                   fit.norm_sigma, fit.background_sigma)
+        return cls(
+            np.asarray(fit.signal_no_oscillation)[keep],
+            np.asarray(fit.background)[keep],
+            deficit,
+            fit.norm_sigma,
+            fit.background_sigma,
+        )
 
     @property
     def prior_a(self) -> float:
@@ -229,8 +234,15 @@ def _toy_rng(seed: int, i: int, j: int):
     return np.random.default_rng([int(seed), int(i), int(j), FC_ALGORITHM_VERSION])
 
 
-def toy_delta_chi2(model: LinearOscillationModel, sin2_2theta: float, dm2_eV2: float, n_toys: int, seed: int,
-                   dm2_profile_eV2=None, index=(0, 0)) -> np.ndarray:
+def toy_delta_chi2(
+    model: LinearOscillationModel,
+    sin2_2theta: float,
+    dm2_eV2: float,
+    n_toys: int,
+    seed: int,
+    dm2_profile_eV2=None,
+    index=(0, 0),
+) -> np.ndarray:
     """Delta chi^2 of ``n_toys`` Poisson toys drawn at (sin2_2theta, dm2_eV2), (n_toys,).
 
     ``dm2_profile_eV2`` is the Delta m^2 grid of the global minimum (default
@@ -240,8 +252,11 @@ def toy_delta_chi2(model: LinearOscillationModel, sin2_2theta: float, dm2_eV2: f
     check_range("sin2_2theta", sin2_2theta, 0.0, 1.0)
     check_positive("dm2_eV2", dm2_eV2, "eV^2")
     n_toys = check_integer("n_toys", n_toys, 1)
-    prof = default_profile_grid() if dm2_profile_eV2 is None else _check_grid("dm2_profile_eV2", dm2_profile_eV2,
-                                                                           0.0, None, "eV^2")
+    prof = (
+        default_profile_grid()
+        if dm2_profile_eV2 is None
+        else _check_grid("dm2_profile_eV2", dm2_profile_eV2, 0.0, None, "eV^2")
+    )
     prof = np.union1d(prof, [dm2_eV2])
     j = int(np.searchsorted(prof, dm2_eV2))
     deficit = model.deficit(prof)
@@ -277,10 +292,22 @@ def _critical_values(model, s_values, m_values, n_toys, seed, cl, dm2_profile, i
     deficit_prof = model.deficit(dm2_profile)
     deficit_truth = model.deficit(m_values)
     jcol = np.searchsorted(dm2_profile, m_values)  # exact: the profile grid contains the truths
-    core = LinearOscillationModel(model.signal_no_osc, model.background, None, model.norm_sigma,
-                                  model.background_sigma)
-    jobs = [(core, deficit_prof, deficit_truth[j], int(jcol[j]), s_values, n_toys, seed, cl, index_offset[0],
-             j + index_offset[1]) for j in range(m_values.size)]
+    core = LinearOscillationModel(model.signal_no_osc, model.background, None, model.norm_sigma, model.background_sigma)
+    jobs = [
+        (
+            core,
+            deficit_prof,
+            deficit_truth[j],
+            int(jcol[j]),
+            s_values,
+            n_toys,
+            seed,
+            cl,
+            index_offset[0],
+            j + index_offset[1],
+        )
+        for j in range(m_values.size)
+    ]
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             cols = list(pool.map(_critical_column, jobs))
@@ -303,8 +330,17 @@ def map_key(model, s_values, m_values, n_toys, seed, cl, dm2_profile) -> str:
     return h.hexdigest()[:20]
 
 
-def fc_critical_values(fit, s_grid, m_grid, n_toys: int = 1000, seed: int = 1998, cl: float = 0.95,
-                       cache: bool | str | Path = True, dm2_profile_eV2=None, workers: int = 1) -> np.ndarray:
+def fc_critical_values(
+    fit,
+    s_grid,
+    m_grid,
+    n_toys: int = 1000,
+    seed: int = 1998,
+    cl: float = 0.95,
+    cache: bool | str | Path = True,
+    dm2_profile_eV2=None,
+    workers: int = 1,
+) -> np.ndarray:
     """Feldman–Cousins critical values Delta chi^2_c on a (sin^2 2theta, Delta m^2) grid.
 
     Parameters
@@ -337,8 +373,11 @@ def fc_critical_values(fit, s_grid, m_grid, n_toys: int = 1000, seed: int = 1998
     check_positive("m_grid", m, "eV^2")
     n_toys = check_integer("n_toys", n_toys, 20)
     check_range("cl", cl, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
-    prof = default_profile_grid() if dm2_profile_eV2 is None else _check_grid("dm2_profile_eV2", dm2_profile_eV2,
-                                                                                 0.0, None, "eV^2")
+    prof = (
+        default_profile_grid()
+        if dm2_profile_eV2 is None
+        else _check_grid("dm2_profile_eV2", dm2_profile_eV2, 0.0, None, "eV^2")
+    )
     prof = np.union1d(prof, m)
     key = map_key(model, s, m, n_toys, seed, cl, prof)
     name = f"fc_{key}.npz"
@@ -359,9 +398,17 @@ def fc_critical_values(fit, s_grid, m_grid, n_toys: int = 1000, seed: int = 1998
 def save_map(path, critical_values, s_grid, m_grid, n_toys, seed, cl, key) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, critical_values=np.asarray(critical_values, dtype=np.float32).astype(float),
-                        s_grid=s_grid, m_grid=m_grid, n_toys=n_toys, seed=seed, cl=cl, key=key,
-                        version=FC_ALGORITHM_VERSION)
+    np.savez_compressed(
+        path,
+        critical_values=np.asarray(critical_values, dtype=np.float32).astype(float),
+        s_grid=s_grid,
+        m_grid=m_grid,
+        n_toys=n_toys,
+        seed=seed,
+        cl=cl,
+        key=key,
+        version=FC_ALGORITHM_VERSION,
+    )
     return path
 
 
@@ -369,7 +416,9 @@ def map_file_name(fit, s_grid, m_grid, n_toys, seed, cl=0.95, dm2_profile_eV2=No
     model = fit if isinstance(fit, LinearOscillationModel) else LinearOscillationModel.from_sterile_fit(fit)
     s = np.atleast_1d(np.asarray(s_grid, dtype=float))
     m = np.atleast_1d(np.asarray(m_grid, dtype=float))
-    prof = np.union1d(default_profile_grid() if dm2_profile_eV2 is None else np.asarray(dm2_profile_eV2, dtype=float), m)
+    prof = np.union1d(
+        default_profile_grid() if dm2_profile_eV2 is None else np.asarray(dm2_profile_eV2, dtype=float), m
+    )
     return f"fc_{map_key(model, s, m, n_toys, seed, cl, prof)}.npz"
 
 
@@ -378,7 +427,9 @@ def delta_chi2_surface(model: LinearOscillationModel, data, s_grid, m_grid, dm2_
     """Delta chi^2(s, m) of data sets D (..., n_bins) against the global minimum, (..., n_s, n_m)."""
     s = np.asarray(s_grid, dtype=float)
     m = np.asarray(m_grid, dtype=float)
-    prof = np.union1d(default_profile_grid() if dm2_profile_eV2 is None else np.asarray(dm2_profile_eV2, dtype=float), m)
+    prof = np.union1d(
+        default_profile_grid() if dm2_profile_eV2 is None else np.asarray(dm2_profile_eV2, dtype=float), m
+    )
     D = np.atleast_2d(np.asarray(data, dtype=float))
     sums = _ToySums(model, D, model.deficit(prof))
     cols = np.searchsorted(prof, m)
@@ -417,8 +468,9 @@ def exclusion_curve(delta_chi2, critical, s_grid) -> np.ndarray:
     return np.where(any_above, out, np.inf)
 
 
-def fc_critical_values_along(fit, dm2_values, s_grid=None, n_toys: int = 300, seed: int = 1998, cl: float = 0.95,
-                             dm2_profile_eV2=None) -> tuple[np.ndarray, np.ndarray]:
+def fc_critical_values_along(
+    fit, dm2_values, s_grid=None, n_toys: int = 300, seed: int = 1998, cl: float = 0.95, dm2_profile_eV2=None
+) -> tuple[np.ndarray, np.ndarray]:
     """Critical values only along the lines Delta m^2 = const that are needed: (s_grid, c (n_s, n_dm2))."""
     model = fit if isinstance(fit, LinearOscillationModel) else LinearOscillationModel.from_sterile_fit(fit)
     m = _check_grid("dm2_values", dm2_values, 0.0, None, "eV^2")
@@ -430,8 +482,9 @@ def fc_critical_values_along(fit, dm2_values, s_grid=None, n_toys: int = 300, se
     return s, _critical_values(model, s, m, n_toys, seed, cl, prof)
 
 
-def fc_sensitivity(fit, dm2_values, n_toys: int = 300, seed: int = 1998, cl: float = 0.95, s_grid=None,
-                   dm2_profile_eV2=None) -> dict:
+def fc_sensitivity(
+    fit, dm2_values, n_toys: int = 300, seed: int = 1998, cl: float = 0.95, s_grid=None, dm2_profile_eV2=None
+) -> dict:
     """FC and Wilks sensitivity (no-oscillation Asimov data) at given Delta m^2 values.
 
     Returns a dict with ``dm2_eV2``, ``fc`` and ``wilks`` (smallest excluded sin^2 2theta,
@@ -443,12 +496,19 @@ def fc_sensitivity(fit, dm2_values, n_toys: int = 300, seed: int = 1998, cl: flo
     s, crit = fc_critical_values_along(model, m, s_grid, n_toys, seed, cl, prof)
     asimov = asimov_delta_chi2(model, s, m, prof)
     wilks = delta_chi2_threshold(cl, 2)
-    return {"dm2_eV2": m, "fc": exclusion_curve(asimov, crit, s), "wilks": exclusion_curve(asimov, wilks, s),
-            "s_grid": s, "critical_values": crit, "wilks_threshold": wilks}
+    return {
+        "dm2_eV2": m,
+        "fc": exclusion_curve(asimov, crit, s),
+        "wilks": exclusion_curve(asimov, wilks, s),
+        "s_grid": s,
+        "critical_values": crit,
+        "wilks_threshold": wilks,
+    }
 
 
-def exclusion_bands(fit, s_grid, m_grid, critical_values, n_toys: int = 200, seed: int = 2014,
-                    dm2_profile_eV2=None, chunk: int = 50) -> dict:
+def exclusion_bands(
+    fit, s_grid, m_grid, critical_values, n_toys: int = 200, seed: int = 2014, dm2_profile_eV2=None, chunk: int = 50
+) -> dict:
     """Median and +-1 sigma / +-2 sigma bands of the exclusion from no-oscillation toy data.
 
     Each toy is a Poisson draw of S0 + B; its exclusion curve is the smallest sin^2 2theta

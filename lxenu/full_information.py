@@ -39,8 +39,13 @@ from .sterile import SterileFit, bin_averaged_sin2
 from .validation import check_integer, check_non_negative, check_positive, check_range
 
 #: Quantiles of the expected band, as standard-normal probabilities.
-BAND_QUANTILES = {"-2sigma": ndtr(-2.0), "-1sigma": ndtr(-1.0), "median": 0.5, "+1sigma": ndtr(1.0),
-                  "+2sigma": ndtr(2.0)}
+BAND_QUANTILES = {
+    "-2sigma": ndtr(-2.0),
+    "-1sigma": ndtr(-1.0),
+    "median": 0.5,
+    "+1sigma": ndtr(1.0),
+    "+2sigma": ndtr(2.0),
+}
 
 
 def _group_sigmas(name: str, sigma, groups) -> tuple:
@@ -90,19 +95,40 @@ class MagneticMomentFullFit:
         and ``bin_keV`` whose response sums are reused (saves ~0.3 s per experiment).
     """
 
-    def __init__(self, experiment=None, observables: str = "T", signal_norm_sigma=0.0, background_norm_sigma=0.0,
-                 threshold_keV: float | None = None, max_keV: float | None = None, bin_keV: float | None = None,
-                 distance_bin_cm: float = 10.0, time_bin_days: float = 10.0,
-                 position_resolution_cm: float | None = None, background_groups="all",
-                 confidence_level: float | None = None, convention: str | None = None,
-                 prediction: FullInformationPrediction | None = None, mm_fit=None):
+    def __init__(
+        self,
+        experiment=None,
+        observables: str = "T",
+        signal_norm_sigma=0.0,
+        background_norm_sigma=0.0,
+        threshold_keV: float | None = None,
+        max_keV: float | None = None,
+        bin_keV: float | None = None,
+        distance_bin_cm: float = 10.0,
+        time_bin_days: float = 10.0,
+        position_resolution_cm: float | None = None,
+        background_groups="all",
+        confidence_level: float | None = None,
+        convention: str | None = None,
+        prediction: FullInformationPrediction | None = None,
+        mm_fit=None,
+    ):
         if prediction is None:
             axes = parse_observables(observables)
             if "T" not in axes:
                 raise ValueError(f"observables must contain T for the magnetic-moment fit; got {observables!r}")
             prediction = FullInformationPrediction(
-                experiment, "".join(axes), threshold_keV, max_keV, bin_keV, distance_bin_cm, time_bin_days,
-                position_resolution_cm, background_groups, mm_fit=mm_fit)
+                experiment,
+                "".join(axes),
+                threshold_keV,
+                max_keV,
+                bin_keV,
+                distance_bin_cm,
+                time_bin_days,
+                position_resolution_cm,
+                background_groups,
+                mm_fit=mm_fit,
+            )
         self.prediction = prediction
         self.experiment = prediction.experiment
         self.observables = "".join(prediction.observables)
@@ -122,14 +148,17 @@ class MagneticMomentFullFit:
     @cached_property
     def model(self) -> PoissonNuisanceModel:
         p = self.prediction
-        return PoissonNuisanceModel(p.signal, p.magnetic, list(p.backgrounds.values()), self.signal_norm_sigma,
-                                    self.background_sigmas)
+        return PoissonNuisanceModel(
+            p.signal, p.magnetic, list(p.backgrounds.values()), self.signal_norm_sigma, self.background_sigmas
+        )
 
     def source_off_sigmas(self, off_live_days: float) -> dict[str, float]:
         """Background widths 1/sqrt(N_off) per group for source-off data of ``off_live_days``."""
         run = self.experiment.run
-        return {g: source_off_sigma(float(b.sum()), run.live_days, off_live_days)
-                for g, b in self.prediction.backgrounds.items()}
+        return {
+            g: source_off_sigma(float(b.sum()), run.live_days, off_live_days)
+            for g, b in self.prediction.backgrounds.items()
+        }
 
     # -- statistic and limits -------------------------------------------------------------------
     def chi2(self, mu_muB, observed=None):
@@ -167,8 +196,13 @@ class MagneticMomentFullFit:
         the paper's: the limit is then :meth:`MagneticMomentFit.limit`'s, to the last digit.
         """
         p = self.prediction
-        if (self.observables == "T" and self.signal_norm_sigma == 0 and all(s == 0 for s in self.background_sigmas)
-                and p.mm_fit.convention == self.convention and p.mm_fit.confidence_level == self.confidence_level):
+        if (
+            self.observables == "T"
+            and self.signal_norm_sigma == 0
+            and all(s == 0 for s in self.background_sigmas)
+            and p.mm_fit.convention == self.convention
+            and p.mm_fit.confidence_level == self.confidence_level
+        ):
             return p.mm_fit.limit(p.threshold_keV)
         return float(np.sqrt(self.model.upper_limit(self.delta_chi2))) * MU_UNIT
 
@@ -214,9 +248,10 @@ def mu_limit_table(experiment=None, observables=("T", "TL", "Tt", "TLt"), assump
     for obs in observables:
         pred = FullInformationPrediction(exp, obs, mm_fit=mm_fit, **kwargs)
         mm_fit = pred.mm_fit
-        table[obs] = {label: MagneticMomentFullFit.from_prediction(pred, signal_norm_sigma=s,
-                                                                   background_norm_sigma=b).limit()
-                      for label, (s, b) in assumptions.items()}
+        table[obs] = {
+            label: MagneticMomentFullFit.from_prediction(pred, signal_norm_sigma=s, background_norm_sigma=b).limit()
+            for label, (s, b) in assumptions.items()
+        }
     return table
 
 
@@ -243,11 +278,23 @@ class SterileFullFit:
         The distance response, as for :class:`~lxenu.sterile.SterileFit` (3 cm, 1 cm, 1e6, 51).
     """
 
-    def __init__(self, experiment=None, observables: str = "L", threshold_keV: float | None = None, max_keV=None,
-                 energy_bin_keV: float = 25.0, signal_norm_sigma=FROM_EXPERIMENT,
-                 background_norm_sigma=FROM_EXPERIMENT, background_groups="all", bin_cm: float | None = None,
-                 position_resolution_cm: float | None = None, n_mc: int | None = None, seed: int | None = None,
-                 response=None, confidence_level: float | None = None):
+    def __init__(
+        self,
+        experiment=None,
+        observables: str = "L",
+        threshold_keV: float | None = None,
+        max_keV=None,
+        energy_bin_keV: float = 25.0,
+        signal_norm_sigma=FROM_EXPERIMENT,
+        background_norm_sigma=FROM_EXPERIMENT,
+        background_groups="all",
+        bin_cm: float | None = None,
+        position_resolution_cm: float | None = None,
+        n_mc: int | None = None,
+        seed: int | None = None,
+        response=None,
+        confidence_level: float | None = None,
+    ):
         self.experiment = Experiment() if experiment is None else experiment
         st = self.experiment.analysis.sterile
         lo, hi = self.experiment.sterile_window_keV()
@@ -270,8 +317,15 @@ class SterileFullFit:
         self.energy_bin_keV = float(check_positive("energy_bin_keV", energy_bin_keV, "keV"))
         self.signal_norm_sigma = check_norm_sigma("signal_norm_sigma", signal_norm_sigma)
         self.distance_fit = SterileFit.for_experiment(
-            self.experiment, threshold_keV, max_keV, bin_cm=bin_cm, position_resolution_cm=position_resolution_cm,
-            n_mc=n_mc, seed=seed, response=response)
+            self.experiment,
+            threshold_keV,
+            max_keV,
+            bin_cm=bin_cm,
+            position_resolution_cm=position_resolution_cm,
+            n_mc=n_mc,
+            seed=seed,
+            response=response,
+        )
         self.threshold_keV = float(threshold_keV)
         self.max_keV = self.experiment.signal.max_recoil_keV if max_keV is None else float(max_keV)
         names = list(self.experiment.background_true_events(np.array([1.0, 2.0])).keys())
@@ -279,8 +333,10 @@ class SterileFullFit:
         self.background_sigmas = _group_sigmas("background_norm_sigma", background_norm_sigma, self.groups)
         free_bkg = sum(s is None for s in self.background_sigmas)
         if self.observables == "L" and free_bkg + (self.signal_norm_sigma is None) > 1 and len(self.groups) > 1:
-            raise ValueError("with observables 'L' every background group has the same shape: at most one "
-                             "normalisation (signal or background) can be free")
+            raise ValueError(
+                "with observables 'L' every background group has the same shape: at most one "
+                "normalisation (signal or background) can be free"
+            )
         self.confidence_level = confidence_level
         self.delta_chi2 = delta_chi2_threshold(confidence_level, self.distance_fit.dof)
 
@@ -430,6 +486,7 @@ class SterileFullFit:
         A1, A2, E = self._dm2_sums(dm2.ravel())
         out = np.full(dm2.size, np.nan)
         for j in range(dm2.size):
+
             def excess(s, j=j):
                 return float(self._chi2_from_sums(np.array(s), A1[j], A2[j], E[j])) - self.delta_chi2
 

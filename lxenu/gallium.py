@@ -139,8 +139,9 @@ def _xs_sigma(xs_sigma) -> float | None:
         return None
     if isinstance(xs_sigma, str):
         if xs_sigma not in CROSS_SECTION_EVALUATIONS:
-            raise ValueError(f"xs_sigma must be a number >= 0 or one of {sorted(CROSS_SECTION_EVALUATIONS)}; "
-                             f"got {xs_sigma!r}")
+            raise ValueError(
+                f"xs_sigma must be a number >= 0 or one of {sorted(CROSS_SECTION_EVALUATIONS)}; got {xs_sigma!r}"
+            )
         return CROSS_SECTION_EVALUATIONS[xs_sigma]
     check_non_negative("xs_sigma", xs_sigma)
     return float(xs_sigma)
@@ -169,8 +170,9 @@ def gallium_chi2_grid(sin2_2theta_values, dm2_values, runs=GALLIUM_RUNS, xs_sigm
     return rr - pr * pr / (pp + 1.0 / sig**2)
 
 
-def gallium_fit(sin2_2theta_values, dm2_values, runs=GALLIUM_RUNS, confidence_level: float = 0.95,
-                xs_sigma=None) -> dict:
+def gallium_fit(
+    sin2_2theta_values, dm2_values, runs=GALLIUM_RUNS, confidence_level: float = 0.95, xs_sigma=None
+) -> dict:
     """Best fit, no-oscillation Delta chi^2, the Delta chi^2 field and the allowed-region mask (2 dof).
 
     ``delta_chi2`` (chi^2 - min on the grid) is the field to draw smooth contours of

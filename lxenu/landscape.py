@@ -89,8 +89,15 @@ class Projection:
     sterile_realistic: tuple
 
 
-def project(preset, source: str = "cr51", dm2_eV2=DM2_EV2, n_mc: int = LANDSCAPE_N_MC,
-            response=None, off_live_days: float = SOURCE_OFF_DAYS, realistic: bool = True) -> Projection:
+def project(
+    preset,
+    source: str = "cr51",
+    dm2_eV2=DM2_EV2,
+    n_mc: int = LANDSCAPE_N_MC,
+    response=None,
+    off_live_days: float = SOURCE_OFF_DAYS,
+    realistic: bool = True,
+) -> Projection:
     """Projections of ``preset`` (a preset name or an :class:`Experiment`) with ``source``.
 
     Paper analyses: energy only, both normalisations known (mu); distance only, signal free and
@@ -109,18 +116,31 @@ def project(preset, source: str = "cr51", dm2_eV2=DM2_EV2, n_mc: int = LANDSCAPE
     if realistic:
         ff = MagneticMomentFullFit(exp, "TLt", signal_norm_sigma=BEST_ACTIVITY_RELATIVE_SIGMA, mm_fit=mm)
         off = ff.source_off_sigmas(off_live_days)
-        mu_real = MagneticMomentFullFit.from_prediction(ff.prediction, signal_norm_sigma=BEST_ACTIVITY_RELATIVE_SIGMA,
-                                                        background_norm_sigma=off).limit()
+        mu_real = MagneticMomentFullFit.from_prediction(
+            ff.prediction, signal_norm_sigma=BEST_ACTIVITY_RELATIVE_SIGMA, background_norm_sigma=off
+        ).limit()
         st = SterileFullFit(exp, "LT", n_mc=n_mc, response=sf.response)
         real_reach = tuple(float(v) for v in st.sensitivity(dm2))
     name = exp.name if isinstance(preset, Experiment) else preset
-    return Projection(name, source, float(exp.detector.mass_t), float(exp.detector.gap_m),
-                      float(exp.source.activity_MCi), float(exp.source.mean_life_days), float(mm.threshold_keV),
-                      float(mu_paper), float(mu_real), dm2, paper_reach, real_reach)
+    return Projection(
+        name,
+        source,
+        float(exp.detector.mass_t),
+        float(exp.detector.gap_m),
+        float(exp.source.activity_MCi),
+        float(exp.source.mean_life_days),
+        float(mm.threshold_keV),
+        float(mu_paper),
+        float(mu_real),
+        dm2,
+        paper_reach,
+        real_reach,
+    )
 
 
-def landscape(presets=PRESETS, sources=SOURCES, dm2_eV2=DM2_EV2, n_mc: int = LANDSCAPE_N_MC,
-              realistic: bool = True) -> list[Projection]:
+def landscape(
+    presets=PRESETS, sources=SOURCES, dm2_eV2=DM2_EV2, n_mc: int = LANDSCAPE_N_MC, realistic: bool = True
+) -> list[Projection]:
     """:func:`project` for every preset x source; one distance-response Monte Carlo per preset."""
     rows = []
     for preset in presets:
@@ -136,8 +156,15 @@ def _projections_path():
 def write_projections(path=None, **kwargs) -> list[Projection]:
     """Compute :func:`landscape` and store it as JSON (default: the package's data file)."""
     rows = landscape(**kwargs)
-    text = json.dumps({"command": "python -m lxenu.landscape", "n_mc": kwargs.get("n_mc", LANDSCAPE_N_MC),
-                       "source_off_days": SOURCE_OFF_DAYS, "rows": [asdict(r) for r in rows]}, indent=1)
+    text = json.dumps(
+        {
+            "command": "python -m lxenu.landscape",
+            "n_mc": kwargs.get("n_mc", LANDSCAPE_N_MC),
+            "source_off_days": SOURCE_OFF_DAYS,
+            "rows": [asdict(r) for r in rows],
+        },
+        indent=1,
+    )
     target = _projections_path() if path is None else path
     with open(target, "w", encoding="utf-8") as fh:
         fh.write(text + "\n")
@@ -149,8 +176,10 @@ def load_projections(path=None) -> list[Projection]:
     source = _projections_path() if path is None else path
     with open(source, encoding="utf-8") as fh:
         rows = json.load(fh)["rows"]
-    return [Projection(**{k: tuple(v) if isinstance(v, list) else (math.nan if v is None else v)
-                          for k, v in r.items()}) for r in rows]
+    return [
+        Projection(**{k: tuple(v) if isinstance(v, list) else (math.nan if v is None else v) for k, v in r.items()})
+        for r in rows
+    ]
 
 
 def _fmt_s(v: float) -> str:
@@ -160,12 +189,26 @@ def _fmt_s(v: float) -> str:
 def projection_table_markdown(rows) -> str:
     """A Markdown table of projections: mass, gap, mu limits, sterile reach (paper / realistic)."""
     dm2 = rows[0].dm2_eV2
-    head = ["detector", "source", "mass [t]", "gap [m]", "threshold [keV]", "μν paper [10⁻¹² μB]",
-            "μν TLt [10⁻¹² μB]"] + [f"sin²2θ at {m:g} eV² (L / LT)" for m in dm2]
+    head = [
+        "detector",
+        "source",
+        "mass [t]",
+        "gap [m]",
+        "threshold [keV]",
+        "μν paper [10⁻¹² μB]",
+        "μν TLt [10⁻¹² μB]",
+    ] + [f"sin²2θ at {m:g} eV² (L / LT)" for m in dm2]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        cells = [r.preset, r.source, f"{r.mass_t:.2f}", f"{r.gap_m:.2f}", f"{r.mu_threshold_keV:g}",
-                 f"{r.mu_paper_muB / 1e-12:.2f}", f"{r.mu_realistic_muB / 1e-12:.2f}"]
+        cells = [
+            r.preset,
+            r.source,
+            f"{r.mass_t:.2f}",
+            f"{r.gap_m:.2f}",
+            f"{r.mu_threshold_keV:g}",
+            f"{r.mu_paper_muB / 1e-12:.2f}",
+            f"{r.mu_realistic_muB / 1e-12:.2f}",
+        ]
         cells += [f"{_fmt_s(a)} / {_fmt_s(b)}" for a, b in zip(r.sterile_paper, r.sterile_realistic)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -194,8 +237,9 @@ def mu_limits() -> dict[str, MuLimit]:
     for key, t in tomllib.loads(text).items():
         lim = MuLimit(key=key, **t)
         check_positive(f"{key}.value_muB", lim.value_muB, "mu_B")
-        check_range(f"{key}.confidence_level", lim.confidence_level, 0.5, 1.0, low_inclusive=False,
-                    high_inclusive=False)
+        check_range(
+            f"{key}.confidence_level", lim.confidence_level, 0.5, 1.0, low_inclusive=False, high_inclusive=False
+        )
         if lim.constrains not in FLAVOURS:
             raise ValueError(f"{key}.constrains must be one of {FLAVOURS}; got {lim.constrains!r}")
         out[key] = lim
@@ -215,12 +259,13 @@ def convert_confidence_level(value_muB: float, from_cl: float, to_cl: float) -> 
     for name, cl in (("from_cl", from_cl), ("to_cl", to_cl)):
         check_range(name, cl, 0.5, 1.0, low_inclusive=False, high_inclusive=False)
     ratio = delta_chi2_threshold(to_cl, 1, "one_sided") / delta_chi2_threshold(from_cl, 1, "one_sided")
-    return float(value_muB * ratio ** 0.25)
+    return float(value_muB * ratio**0.25)
 
 
 # -- the answer as a curve ------------------------------------------------------------------------
-def required_activity_MCi(fit: MagneticMomentFit, thresholds_keV, target_muB: float,
-                          max_activity_MCi: float = 1e4) -> np.ndarray:
+def required_activity_MCi(
+    fit: MagneticMomentFit, thresholds_keV, target_muB: float, max_activity_MCi: float = 1e4
+) -> np.ndarray:
     """Source activity (MCi, same run plan) whose expected limit equals ``target_muB`` at each threshold.
 
     The signal scales exactly with the activity (:meth:`MagneticMomentFit.scales_for`), the
@@ -233,6 +278,7 @@ def required_activity_MCi(fit: MagneticMomentFit, thresholds_keV, target_muB: fl
     base = fit.experiment.source.activity_MCi
     out = []
     for t in np.atleast_1d(np.asarray(thresholds_keV, dtype=float)):
+
         def excess(log_a, t=t):
             return math.log(fit.limit(t, math.exp(log_a) / base) / target_muB)
 

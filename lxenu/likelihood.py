@@ -62,8 +62,16 @@ def source_off_sigma(background_events_in_run: float, run_live_days: float, off_
     return float(1.0 / np.sqrt(background_events_in_run * off_live_days / run_live_days))
 
 
-def profile_poisson(signal, backgrounds, data, signal_sigma=0.0, background_sigmas=(0.0,), start=None,
-                    max_iter: int = 100, tol: float = 1e-12):
+def profile_poisson(
+    signal,
+    backgrounds,
+    data,
+    signal_sigma=0.0,
+    background_sigmas=(0.0,),
+    start=None,
+    max_iter: int = 100,
+    tol: float = 1e-12,
+):
     """Minimise the Poisson chi^2 over the normalisations (a, b_1 ... b_k) by Newton steps.
 
     Parameters
@@ -90,8 +98,9 @@ def profile_poisson(signal, backgrounds, data, signal_sigma=0.0, background_sigm
     B = np.atleast_2d(np.asarray(backgrounds, dtype=float))
     sigmas = [signal_sigma] + list(background_sigmas)
     if len(sigmas) != 1 + B.shape[0]:
-        raise ValueError(f"background_sigmas needs one entry per background template ({B.shape[0]}); "
-                         f"got {len(sigmas) - 1}")
+        raise ValueError(
+            f"background_sigmas needs one entry per background template ({B.shape[0]}); got {len(sigmas) - 1}"
+        )
     T = np.empty(S.shape[:-1] + (1 + B.shape[0], S.shape[-1]))
     T[..., 0, :] = S
     T[..., 1:, :] = B

@@ -56,16 +56,28 @@ class MagneticMomentFit:
         (``None``: the experiment's).
     """
 
-    def __init__(self, experiment: Experiment | None = None, max_keV: float | None = None,
-                 bin_keV: float | None = None, confidence_level: float | None = None,
-                 convention: str | None = None):
+    def __init__(
+        self,
+        experiment: Experiment | None = None,
+        max_keV: float | None = None,
+        bin_keV: float | None = None,
+        confidence_level: float | None = None,
+        convention: str | None = None,
+    ):
         self.experiment = Experiment() if experiment is None else experiment
         if not isinstance(self.experiment, Experiment):
             raise ValueError(f"experiment must be an Experiment; got {type(self.experiment).__name__}")
         base = self.experiment.analysis.magnetic_moment
-        changes = {k: v for k, v in (("max_keV", max_keV), ("bin_keV", bin_keV),
-                                     ("confidence_level", confidence_level), ("convention", convention))
-                   if v is not None}
+        changes = {
+            k: v
+            for k, v in (
+                ("max_keV", max_keV),
+                ("bin_keV", bin_keV),
+                ("confidence_level", confidence_level),
+                ("convention", convention),
+            )
+            if v is not None
+        }
         if "max_keV" in changes:
             check_positive("max_keV", changes["max_keV"], "keV")
             changes.setdefault("threshold_keV", min(base.threshold_keV, 0.5 * changes["max_keV"]))
@@ -105,8 +117,8 @@ class MagneticMomentFit:
         X = np.vstack([sm, mag, bkg])  # (3, n_true)
         out = np.empty((self.grid_edges_keV.size, 3))
         for start in range(0, self.grid_edges_keV.size, 256):
-            P = cumulative_response(self.grid_edges_keV[start:start + 256], centres, self.experiment.resolution)
-            out[start:start + 256] = P @ X.T
+            P = cumulative_response(self.grid_edges_keV[start : start + 256], centres, self.experiment.resolution)
+            out[start : start + 256] = P @ X.T
         return out
 
     def _partial_cumulative(self, threshold_keV: float):
@@ -136,9 +148,14 @@ class MagneticMomentFit:
         return edges, binned[:, 0], binned[:, 1], binned[:, 2]
 
     # -- scaling to other exposures ------------------------------------------------------------
-    def scales_for(self, source_mci: float | None = None, days: float | None = None,
-                   deployments: int | None = None, mass_scale: float = 1.0,
-                   background_scale: float = 1.0) -> tuple[float, float]:
+    def scales_for(
+        self,
+        source_mci: float | None = None,
+        days: float | None = None,
+        deployments: int | None = None,
+        mass_scale: float = 1.0,
+        background_scale: float = 1.0,
+    ) -> tuple[float, float]:
         """(signal scale, background scale) relative to the fitted experiment.
 
         ``mass_scale`` scales the fiducial mass at fixed geometry (signal and background
@@ -155,8 +172,14 @@ class MagneticMomentFit:
         return sig, bkg
 
     # -- chi^2 and limits ---------------------------------------------------------------------
-    def chi2(self, mu_muB, threshold_keV: float | None = None, signal_scale: float = 1.0, background_scale: float = 1.0,
-             observed=None):
+    def chi2(
+        self,
+        mu_muB,
+        threshold_keV: float | None = None,
+        signal_scale: float = 1.0,
+        background_scale: float = 1.0,
+        observed=None,
+    ):
         """Poisson chi^2 of the prediction with magnetic moment mu (mu_B) against Asimov (or given) data."""
         check_non_negative("mu_muB", mu_muB, "mu_B")
         _, S, M, B = self.spectra(threshold_keV)
@@ -166,7 +189,9 @@ class MagneticMomentFit:
         pred = S + np.multiply.outer(x, M) + B
         return poisson_chi2(pred, data)
 
-    def limit(self, threshold_keV: float | None = None, signal_scale: float = 1.0, background_scale: float = 1.0) -> float:
+    def limit(
+        self, threshold_keV: float | None = None, signal_scale: float = 1.0, background_scale: float = 1.0
+    ) -> float:
         """Expected (Asimov) upper limit on mu_nu at the fit's confidence level, mu_B."""
         check_non_negative("signal_scale", signal_scale)
         check_non_negative("background_scale", background_scale)
@@ -175,8 +200,15 @@ class MagneticMomentFit:
         _, S, M, B = self.spectra(threshold_keV)
         return _asimov_limit(S * signal_scale, M * signal_scale, B * background_scale, self.delta_chi2) * MU_UNIT
 
-    def limit_for(self, threshold_keV: float | None = None, source_mci=None, days=None, deployments=None,
-                  mass_scale: float = 1.0, background_scale: float = 1.0) -> float:
+    def limit_for(
+        self,
+        threshold_keV: float | None = None,
+        source_mci=None,
+        days=None,
+        deployments=None,
+        mass_scale: float = 1.0,
+        background_scale: float = 1.0,
+    ) -> float:
         """Limit for another source strength, run length, number of deployments, mass or background."""
         if deployments is not None:
             check_integer("deployments", deployments, 1)
@@ -188,8 +220,14 @@ class MagneticMomentFit:
         return np.array([self.limit(t, signal_scale, background_scale) for t in np.atleast_1d(thresholds_keV)])
 
     # -- pseudo-experiments ------------------------------------------------------------------
-    def pseudo_experiment_limits(self, n: int = 500, threshold_keV: float | None = None, seed: int = 20141104,
-                                 signal_scale: float = 1.0, background_scale: float = 1.0) -> np.ndarray:
+    def pseudo_experiment_limits(
+        self,
+        n: int = 500,
+        threshold_keV: float | None = None,
+        seed: int = 20141104,
+        signal_scale: float = 1.0,
+        background_scale: float = 1.0,
+    ) -> np.ndarray:
         """Upper limits (mu_B) from Poisson pseudo-experiments drawn from the SM + background.
 
         For each pseudo-data set the best fit x_hat = mu^2 >= 0 is found and the limit is

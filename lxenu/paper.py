@@ -27,8 +27,9 @@ def _load() -> tuple[str, dict[str, PublishedNumber]]:
     text = (resources.files("lxenu") / "data" / "paper2014_numbers.toml").read_text(encoding="utf-8")
     table = tomllib.loads(text)
     reference = table.pop("reference")
-    return reference, {key: PublishedNumber(key, float(t["value"]), t["unit"], t["section"], t["what"])
-                       for key, t in table.items()}
+    return reference, {
+        key: PublishedNumber(key, float(t["value"]), t["unit"], t["section"], t["what"]) for key, t in table.items()
+    }
 
 
 #: Citation of the paper.

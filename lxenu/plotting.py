@@ -262,8 +262,11 @@ def sterile_plane(
         # a published best fit with its 95 % CL range and a lower limit in dm2: a point with error
         # bars and an arrow, never a box that would read as an allowed region
         anomaly = reactor if isinstance(reactor, ReactorAnomaly) else REACTOR_ANOMALY_2011
-        handles.append(draw_reactor_anomaly(ax, anomaly, color=COLORS["reactor"],
-                                            label="reactor anomaly fit, 95 % CL (Mention et al. 2011)"))
+        handles.append(
+            draw_reactor_anomaly(
+                ax, anomaly, color=COLORS["reactor"], label="reactor anomaly fit, 95 % CL (Mention et al. 2011)"
+            )
+        )
     for c in contours:
         style = dict(
             color=c.get("color", COLORS["depleted"]),

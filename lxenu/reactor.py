@@ -63,8 +63,13 @@ def deviation_sigma(anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011) -> dict:
     return {"sigma": float(z), "cl_two_sided": float(1.0 - 2.0 * stats.norm.sf(z))}
 
 
-def draw_reactor_anomaly(ax, anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011, dm2_eV2: float | None = None,
-                         color: str = "tab:purple", label: str = "reactor anomaly 2011 (fit, 95 % CL)"):
+def draw_reactor_anomaly(
+    ax,
+    anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011,
+    dm2_eV2: float | None = None,
+    color: str = "tab:purple",
+    label: str = "reactor anomaly 2011 (fit, 95 % CL)",
+):
     """Draw the published best fit on a (sin^2 2theta, dm2) axis as a point with error bars.
 
     The horizontal bar is the 95 % CL range of sin^2 2theta; dm2 has only a lower limit,
@@ -72,11 +77,24 @@ def draw_reactor_anomaly(ax, anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011, dm2
     ``dm2_eV2`` is given).
     """
     y = anomaly.dm2_min_eV2 if dm2_eV2 is None else float(dm2_eV2)
-    handle = ax.errorbar([anomaly.sin2_2theta], [y], xerr=[[anomaly.sin2_2theta_error_95],
-                                                          [anomaly.sin2_2theta_error_95]],
-                         fmt="D", color=color, ms=5, capsize=3, label=label, zorder=5)
-    ax.annotate("", xy=(anomaly.sin2_2theta, y * 4.0), xytext=(anomaly.sin2_2theta, y),
-                arrowprops={"arrowstyle": "->", "color": color, "lw": 1.2}, zorder=5)
+    handle = ax.errorbar(
+        [anomaly.sin2_2theta],
+        [y],
+        xerr=[[anomaly.sin2_2theta_error_95], [anomaly.sin2_2theta_error_95]],
+        fmt="D",
+        color=color,
+        ms=5,
+        capsize=3,
+        label=label,
+        zorder=5,
+    )
+    ax.annotate(
+        "",
+        xy=(anomaly.sin2_2theta, y * 4.0),
+        xytext=(anomaly.sin2_2theta, y),
+        arrowprops={"arrowstyle": "->", "color": color, "lw": 1.2},
+        zorder=5,
+    )
     return handle
 
 
@@ -86,13 +104,22 @@ def reactor_table_rows(anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011) -> list[t
     dev = deviation_sigma(anomaly)
     return [
         ("mean ratio, 2011 fluxes", f"{anomaly.ratio} ± {anomaly.ratio_error}", "input"),
-        ("CL of the deviation from 1", f"{anomaly.quoted_cl_of_deviation:.1%}",
-         f"{dev['cl_two_sided']:.1%} ({dev['sigma']:.2f} σ)"),
+        (
+            "CL of the deviation from 1",
+            f"{anomaly.quoted_cl_of_deviation:.1%}",
+            f"{dev['cl_two_sided']:.1%} ({dev['sigma']:.2f} σ)",
+        ),
         ("sin²2θ, averaged oscillation", f"~{anomaly.quoted_averaged_mixing}", f"{s:.3f} ± {ds:.3f}"),
         ("sin²2θ, combined fit (95 % CL)", f"{anomaly.sin2_2theta} ± {anomaly.sin2_2theta_error_95}", "input"),
         ("Δm² (95 % CL)", f"> {anomaly.dm2_min_eV2} eV²", "input"),
     ]
 
 
-__all__ = ["ReactorAnomaly", "REACTOR_ANOMALY_2011", "averaged_mixing", "deviation_sigma", "draw_reactor_anomaly",
-           "reactor_table_rows"]
+__all__ = [
+    "ReactorAnomaly",
+    "REACTOR_ANOMALY_2011",
+    "averaged_mixing",
+    "deviation_sigma",
+    "draw_reactor_anomaly",
+    "reactor_table_rows",
+]

@@ -38,8 +38,14 @@ def _allowed_types(hint) -> tuple:
 
 
 def _type_name(types_: tuple) -> str:
-    names = {float: "a number", int: "an integer", bool: "true or false", str: "a string", list: "a list",
-             tuple: "a list"}
+    names = {
+        float: "a number",
+        int: "an integer",
+        bool: "true or false",
+        str: "a string",
+        list: "a list",
+        tuple: "a list",
+    }
     return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types_))
 
 

@@ -88,9 +88,7 @@ class SignalPrediction:
         sig = weak_sigma_between(edges[None, :-1], edges[None, 1:], E, "e", kw["sin2_theta_w"], kw["atomic_binding"])
         if mu_nu_muB:
             if edges[0] <= 0:
-                raise ValueError(
-                    "edges_keV must start above 0 when mu_nu_muB > 0: the magnetic rate diverges as 1/T"
-                )
+                raise ValueError("edges_keV must start above 0 when mu_nu_muB > 0: the magnetic rate diverges as 1/T")
             sig = sig + magnetic_sigma_between(edges[None, :-1], edges[None, 1:], E, mu_nu_muB, kw["atomic_binding"])
         return self.luminosity_per_cm2[:, None] * sig
 
@@ -143,5 +141,8 @@ class SignalPrediction:
             lo = max(low_keV, 0.0)
             return float(self.true_events(np.array([lo, max(high_keV, lo)]), mu_nu_muB).sum())
         edges = self._fine_edges
-        return float(smeared_window_counts(edges, self.true_events(edges, mu_nu_muB), low_keV, high_keV,
-                                           self.experiment.resolution))
+        return float(
+            smeared_window_counts(
+                edges, self.true_events(edges, mu_nu_muB), low_keV, high_keV, self.experiment.resolution
+            )
+        )

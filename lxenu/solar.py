@@ -11,8 +11,8 @@ The rate of electron recoils from a solar flux component with spectrum lambda(E)
 Fluxes: the B16-GS98 standard solar model (Vinyoles et al., ApJ 835 (2017) 202,
 table 6), in cm^-2 s^-1. Spectral shapes: pp, 13N and 15O are allowed beta-plus
 shapes (Bahcall, *Neutrino Astrophysics*, 1989, ch. 6; for pp the endpoint is the
-420.2 keV of the reaction, without the ~3 keV thermal smearing of Bahcall's tables); 7Be gives lines at 861.8 keV (89.7 %)
-and 384.3 keV (10.3 %), pep a line at 1442 keV.
+420.2 keV of the reaction, without the ~3 keV thermal smearing of Bahcall's tables); 7Be gives
+lines at 861.8 keV (89.7 %) and 384.3 keV (10.3 %), pep a line at 1442 keV.
 
 Survival probability: three-flavour adiabatic MSW (LMA),
 
@@ -64,7 +64,7 @@ from .constants import (
     SECONDS_PER_DAY,
 )
 from .cross_section import SIN2_THETA_W_DEFAULT, magnetic_sigma_between, t_max_keV, weak_sigma_between
-from .validation import check_scalar_fields, check_edges, check_non_negative, check_range
+from .validation import check_edges, check_non_negative, check_range, check_scalar_fields
 
 #: NuFIT 5.2 (2022), normal ordering, with SK atmospheric data: sin^2 theta12, sin^2 theta13, dm2_21 (eV^2).
 SIN2_THETA12 = 0.303
@@ -103,9 +103,13 @@ COMPONENTS = tuple(SOLAR_FLUX_CM2_S)
 MOMENT_FLAVOURS = ("all", "e")
 
 
-def survival_probability(E_keV, density_NA_cm3: float = 0.0,
-                         sin2_theta12: float = SIN2_THETA12, sin2_theta13: float = SIN2_THETA13,
-                         dm2_21_eV2: float = DM2_21_EV2):
+def survival_probability(
+    E_keV,
+    density_NA_cm3: float = 0.0,
+    sin2_theta12: float = SIN2_THETA12,
+    sin2_theta13: float = SIN2_THETA13,
+    dm2_21_eV2: float = DM2_21_EV2,
+):
     """Adiabatic-MSW nu_e survival probability for solar neutrinos of energy E (keV)."""
     check_non_negative("density_NA_cm3", density_NA_cm3)
     check_range("sin2_theta12", sin2_theta12, 0.0, 1.0)
@@ -179,7 +183,9 @@ class SolarNeutrinos:
         check_non_negative("flux_scale", self.flux_scale)
         check_non_negative("mu_nu_muB", self.mu_nu_muB, "mu_B")
         if self.flavours_with_moment not in MOMENT_FLAVOURS:
-            raise ValueError(f"flavours_with_moment must be one of {MOMENT_FLAVOURS}; got {self.flavours_with_moment!r}")
+            raise ValueError(
+                f"flavours_with_moment must be one of {MOMENT_FLAVOURS}; got {self.flavours_with_moment!r}"
+            )
 
     @staticmethod
     def _energy_nodes(component: str):
@@ -217,13 +223,19 @@ class SolarNeutrinos:
         """Magnetic-scattering events per electron per second in recoil bins [T1, T2) (T1 > 0)."""
         E, w = self._energy_nodes(component)
         weight = self._survival(component, E) if self.flavours_with_moment == "e" else np.ones_like(E)
-        sig = magnetic_sigma_between(np.asarray(T1, dtype=float)[None, :], np.asarray(T2, dtype=float)[None, :],
-                                     E[:, None], mu_nu_muB, self.atomic_binding)
+        sig = magnetic_sigma_between(
+            np.asarray(T1, dtype=float)[None, :],
+            np.asarray(T2, dtype=float)[None, :],
+            E[:, None],
+            mu_nu_muB,
+            self.atomic_binding,
+        )
         flux = SOLAR_FLUX_CM2_S[component] * self.flux_scale
         return flux * np.sum((w * weight)[:, None] * sig, axis=0)
 
-    def magnetic_events_per_tonne_day(self, edges_keV, component: str | None = None,
-                                      mu_nu_muB: float | None = None) -> np.ndarray:
+    def magnetic_events_per_tonne_day(
+        self, edges_keV, component: str | None = None, mu_nu_muB: float | None = None
+    ) -> np.ndarray:
         """Magnetic-moment part of the solar recoil spectrum, events per tonne per day in bins.
 
         Summed over the included components (or one ``component``), at ``mu_nu_muB``

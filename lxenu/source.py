@@ -27,7 +27,7 @@ import numpy as np
 
 from .constants import BECQUEREL_PER_CURIE, SECONDS_PER_DAY
 from .schema import build, table_of
-from .validation import check_scalar_fields, check_non_negative, check_positive, check_range
+from .validation import check_non_negative, check_range, check_scalar_fields
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,11 @@ class LineSource:
         if not isinstance(table, dict):
             raise ValueError(f"{where} must be a table of keys; got {table!r}")
         table = dict(table)
-        shape = build(CylindricalSourceShape, {k[len("shape_"):]: table.pop(k) for k in list(table)
-                                               if k.startswith("shape_")}, where)
+        shape = build(
+            CylindricalSourceShape,
+            {k[len("shape_") :]: table.pop(k) for k in list(table) if k.startswith("shape_")},
+            where,
+        )
         if "lines" not in table:
             raise ValueError(f"{where}: lines is missing (a list of tables with energy_keV, branching, label)")
         lines = table.pop("lines")

@@ -98,6 +98,7 @@ NUCLIDES: dict[str, GammaNuclide] = {
 
 # -- transport ----------------------------------------------------------------------------------
 
+
 def _cos_nodes(detector: CylindricalDetector, n: int = 128):
     """Gauss-Legendre nodes and weights in cos(theta) over the directions through the bottom face.
 
@@ -136,9 +137,14 @@ def _check_energy(E_keV):
     return E
 
 
-def fiducial_interaction_probability(E_keV, detector: CylindricalDetector | None = None,
-                                     tungsten_cm: float = PAPER_TUNGSTEN_CM, lxe_cm: float = PAPER_LXE_CM,
-                                     buildup: str = "none", interacting: bool = True):
+def fiducial_interaction_probability(
+    E_keV,
+    detector: CylindricalDetector | None = None,
+    tungsten_cm: float = PAPER_TUNGSTEN_CM,
+    lxe_cm: float = PAPER_LXE_CM,
+    buildup: str = "none",
+    interacting: bool = True,
+):
     """Probability per isotropically emitted gamma of energy E (keV) to interact in the fiducial volume.
 
     With ``interacting=False``: the probability to *enter* it (uncollided). Energies below
@@ -166,6 +172,7 @@ def fiducial_interaction_probability(E_keV, detector: CylindricalDetector | None
 
 # -- Compton single-site estimate --------------------------------------------------------------
 
+
 def klein_nishina_dsigma_dT_cm2_keV(T_keV, E_keV):
     """Klein-Nishina d(sigma)/dT per free electron, cm^2/keV, for recoil energy T from a photon E.
 
@@ -178,8 +185,12 @@ def klein_nishina_dsigma_dT_cm2_keV(T_keV, E_keV):
     t_max = E * 2.0 * eps / (1.0 + 2.0 * eps)
     ok = (T >= 0.0) & (T <= t_max)
     s = np.where(ok, T, 0.0) / E
-    val = np.pi * CLASSICAL_ELECTRON_RADIUS_CM**2 / (ELECTRON_MASS_KEV * eps**2) * (
-        2.0 + s * s / (eps * eps * (1.0 - s) ** 2) + s / (1.0 - s) * (s - 2.0 / eps))
+    val = (
+        np.pi
+        * CLASSICAL_ELECTRON_RADIUS_CM**2
+        / (ELECTRON_MASS_KEV * eps**2)
+        * (2.0 + s * s / (eps * eps * (1.0 - s) ** 2) + s / (1.0 - s) * (s - 2.0 / eps))
+    )
     return np.where(ok, val, 0.0)
 
 
@@ -193,8 +204,14 @@ def klein_nishina_sigma_cm2(E_keV, n: int = 400):
     return 0.5 * t_max * np.sum(w * klein_nishina_dsigma_dT_cm2_keV(T, E[..., None]), axis=-1)
 
 
-def single_site_window_fraction(E_keV, lo_keV: float = 0.0, hi_keV: float = CR51_MAX_RECOIL_KEV,
-                                escape_path_cm: float = 0.0, density_g_cm3: float | None = None, n: int = 400):
+def single_site_window_fraction(
+    E_keV,
+    lo_keV: float = 0.0,
+    hi_keV: float = CR51_MAX_RECOIL_KEV,
+    escape_path_cm: float = 0.0,
+    density_g_cm3: float | None = None,
+    n: int = 400,
+):
     """Fraction of gamma interactions in xenon that are one Compton scatter depositing T in [lo, hi].
 
     = (Z N_A / A) int_lo^hi dsigma_KN/dT P_esc(E - T) dT / (mu/rho)_total(E), with the Compton
@@ -215,8 +232,10 @@ def single_site_window_fraction(E_keV, lo_keV: float = 0.0, hi_keV: float = CR51
     lo_tab, hi_tab = energy_range_keV()
     check_range("E_keV", E, lo_tab, hi_tab, unit="keV")
     if escape_path_cm > 0.0 and np.any(E - min(hi_keV, float(E.max())) < lo_tab):
-        raise ValueError(f"E_keV - hi_keV must be >= {lo_tab:g} keV (the attenuation table) when escape_path_cm > 0; "
-                         f"got E_keV down to {E.min():g} with hi_keV = {hi_keV:g}")
+        raise ValueError(
+            f"E_keV - hi_keV must be >= {lo_tab:g} keV (the attenuation table) when escape_path_cm > 0; "
+            f"got E_keV down to {E.min():g} with hi_keV = {hi_keV:g}"
+        )
     x, w = np.polynomial.legendre.leggauss(n)
     a = np.full_like(E, lo_keV)
     b = np.minimum(hi_keV, E * 2.0 * (E / ELECTRON_MASS_KEV) / (1.0 + 2.0 * E / ELECTRON_MASS_KEV))
@@ -232,6 +251,7 @@ def single_site_window_fraction(E_keV, lo_keV: float = 0.0, hi_keV: float = CR51
 
 
 # -- the inventory ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ImpurityInventory:
@@ -261,7 +281,7 @@ class ImpurityInventory:
         check_non_negative("lxe_cm", self.lxe_cm, "cm")
 
     @classmethod
-    def from_gamma_emission(cls, gammas_per_day: float, shares: dict, **kwargs) -> "ImpurityInventory":
+    def from_gamma_emission(cls, gammas_per_day: float, shares: dict, **kwargs) -> ImpurityInventory:
         """Inventory whose total gamma emission at t = 0 is ``gammas_per_day`` (all lines, all
         directions), split between nuclides by ``shares`` (fractions of the gamma emission, summing to 1).
 
@@ -280,8 +300,13 @@ class ImpurityInventory:
             activities[name] = gammas_per_day * share / (NUCLIDES[name].gammas_per_decay * SECONDS_PER_DAY)
         return cls(activities, **kwargs)
 
-    def fiducial_events_between(self, t_start_days: float, t_stop_days: float,
-                                window_keV: tuple[float, float] | None = None, escape_path_cm: float = 0.0) -> float:
+    def fiducial_events_between(
+        self,
+        t_start_days: float,
+        t_stop_days: float,
+        window_keV: tuple[float, float] | None = None,
+        escape_path_cm: float = 0.0,
+    ) -> float:
         """Gammas interacting in the fiducial volume (optionally in a single-site window) between two times, exact."""
         t0, t1 = float(self._times(t_start_days)), float(self._times(t_stop_days))
         check_range("t_stop_days", t1, t0, None, unit="d")
@@ -307,8 +332,13 @@ class ImpurityInventory:
         out = {n: self._decays_per_day(n, t) * NUCLIDES[n].gammas_per_decay for n in self.activities_Bq}
         return out if by_nuclide else sum(out.values(), np.zeros_like(t))
 
-    def fiducial_rate_per_day(self, t_days, window_keV: tuple[float, float] | None = None,
-                              escape_path_cm: float = 0.0, by_nuclide: bool = False):
+    def fiducial_rate_per_day(
+        self,
+        t_days,
+        window_keV: tuple[float, float] | None = None,
+        escape_path_cm: float = 0.0,
+        by_nuclide: bool = False,
+    ):
         """Gammas interacting in the fiducial volume per day at time t.
 
         With ``window_keV = (lo, hi)``: only those depositing a single-site energy in [lo, hi]
@@ -345,8 +375,12 @@ class ImpurityInventory:
         return short / total
 
 
-def paper_estimate(gammas_per_day: float = 1e13, E_keV: float = 1500.0, detector: CylindricalDetector | None = None,
-                   window_keV: tuple[float, float] | None = None) -> dict[str, float]:
+def paper_estimate(
+    gammas_per_day: float = 1e13,
+    E_keV: float = 1500.0,
+    detector: CylindricalDetector | None = None,
+    window_keV: tuple[float, float] | None = None,
+) -> dict[str, float]:
     """The paper's arithmetic, computed: gammas per day of energy E entering / interacting in the fiducial volume.
 
     Returns {"transmission_axis": narrow-beam T along the axis, "solid_angle_fraction",
@@ -364,5 +398,6 @@ def paper_estimate(gammas_per_day: float = 1e13, E_keV: float = 1500.0, detector
     }
     if window_keV is not None:
         out["in_window_per_day"] = out["interacting_per_day"] * single_site_window_fraction(
-            E_keV, *window_keV, density_g_cm3=det.density_g_cm3)
+            E_keV, *window_keV, density_g_cm3=det.density_g_cm3
+        )
     return out

@@ -20,8 +20,6 @@ SOX as follows (our assumptions, each stated; the paper does not give its SOX in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .cross_section import t_max_keV, weak_sigma_between
@@ -39,9 +37,15 @@ PSEUDOCUMENE_MOLAR_MASS_G = PSEUDOCUMENE.molar_mass_g
 SOX_BACKGROUND_CPD_PER_100T = 35.0
 
 
-def sox_sterile_fit(experiment=None, detector: SphericalDetector | None = None, window_keV=(250.0, None),
-                    background_cpd_per_100t: float = SOX_BACKGROUND_CPD_PER_100T,
-                    position_resolution_cm: float = 15.0, bin_cm: float = 15.0, **kwargs) -> SterileFit:
+def sox_sterile_fit(
+    experiment=None,
+    detector: SphericalDetector | None = None,
+    window_keV=(250.0, None),
+    background_cpd_per_100t: float = SOX_BACKGROUND_CPD_PER_100T,
+    position_resolution_cm: float = 15.0,
+    bin_cm: float = 15.0,
+    **kwargs,
+) -> SterileFit:
     """A :class:`~lxenu.sterile.SterileFit` for SOX with the experiment's source and run plan."""
     exp = Experiment() if experiment is None else experiment
     det = SphericalDetector() if detector is None else detector
@@ -52,5 +56,14 @@ def sox_sterile_fit(experiment=None, detector: SphericalDetector | None = None, 
     sigma = np.array([weak_sigma_between(lo, hi, E, "e", exp.sin2_theta_w) for E in lines])
     per_flux = n_nu * det.electrons_per_cm3 * sigma
     background = background_cpd_per_100t / 100.0 * det.mass_t * exp.run.live_days
-    return SterileFit(det, exp.source.shape, lines, per_flux, background, position_resolution_cm=position_resolution_cm,
-                      bin_cm=bin_cm, label="SOX", **kwargs)
+    return SterileFit(
+        det,
+        exp.source.shape,
+        lines,
+        per_flux,
+        background,
+        position_resolution_cm=position_resolution_cm,
+        bin_cm=bin_cm,
+        label="SOX",
+        **kwargs,
+    )

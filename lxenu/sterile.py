@@ -19,13 +19,13 @@ import numpy as np
 from scipy.optimize import brentq
 
 from .distance_response import build_distance_response, smear_distance_1d
+from .experiment import Experiment
 from .oscillation import (  # noqa: F401  (re-exported: the names lived here before)
     bin_averaged_sin2,
     first_minimum_cm,
     oscillation_phase_per_cm,
     survival_probability,
 )
-from .experiment import Experiment
 from .response import smeared_window_counts
 from .signal import fine_true_edges_keV
 from .statistics import delta_chi2_threshold, profiled_gaussian_chi2
@@ -44,10 +44,24 @@ class SterileFit:
     passed in to skip the Monte Carlo.
     """
 
-    def __init__(self, detector, source_shape, line_energies_keV, events_per_flux_cm, background_events,
-                 position_resolution_cm: float = 1.0, bin_cm: float = 3.0, n_mc: int = 1_000_000, seed: int = 51,
-                 norm_sigma: float | None = None, background_sigma: float | None = 0.005,
-                 confidence_level: float = 0.95, label: str = "", response=None, dof: int = 2):
+    def __init__(
+        self,
+        detector,
+        source_shape,
+        line_energies_keV,
+        events_per_flux_cm,
+        background_events,
+        position_resolution_cm: float = 1.0,
+        bin_cm: float = 3.0,
+        n_mc: int = 1_000_000,
+        seed: int = 51,
+        norm_sigma: float | None = None,
+        background_sigma: float | None = 0.005,
+        confidence_level: float = 0.95,
+        label: str = "",
+        response=None,
+        dof: int = 2,
+    ):
         self.detector = detector
         self.source_shape = source_shape
         self.line_energies_keV = np.atleast_1d(np.asarray(line_energies_keV, dtype=float))
@@ -74,8 +88,13 @@ class SterileFit:
             self.__dict__["response"] = response
 
     @classmethod
-    def for_experiment(cls, experiment: Experiment | None = None, threshold_keV: float | None = None,
-                       max_keV: float | None = None, **kwargs) -> SterileFit:
+    def for_experiment(
+        cls,
+        experiment: Experiment | None = None,
+        threshold_keV: float | None = None,
+        max_keV: float | None = None,
+        **kwargs,
+    ) -> SterileFit:
         """The liquid-xenon distance analysis of an :class:`~lxenu.experiment.Experiment`.
 
         Window, bins, priors, confidence level, dof and the distance-response Monte Carlo come
@@ -91,20 +110,33 @@ class SterileFit:
         hi = hi if max_keV is None else float(max_keV)
         check_range("max_keV", hi, 0.0, exp.signal.max_recoil_keV, low_inclusive=False, unit="keV")
         check_range("threshold_keV", lo, 0.0, hi, high_inclusive=False, unit="keV")
-        defaults = dict(position_resolution_cm=exp.resolution.vertex_resolution_cm, bin_cm=st.bin_cm,
-                        n_mc=st.mc_events, seed=st.seed, norm_sigma=st.prior(st.signal_norm_sigma),
-                        background_sigma=st.prior(st.background_norm_sigma),
-                        confidence_level=st.confidence_level, dof=st.dof)
+        defaults = dict(
+            position_resolution_cm=exp.resolution.vertex_resolution_cm,
+            bin_cm=st.bin_cm,
+            n_mc=st.mc_events,
+            seed=st.seed,
+            norm_sigma=st.prior(st.signal_norm_sigma),
+            background_sigma=st.prior(st.background_norm_sigma),
+            confidence_level=st.confidence_level,
+            dof=st.dof,
+        )
         per_flux = events_per_flux_in_window(exp, lo, hi)
         bkg = sum(exp.background_events_in_window(lo, hi).values())
-        return cls(exp.detector, exp.source.shape, exp.signal.line_energies_keV, per_flux, bkg,
-                   **{**defaults, **kwargs})
+        return cls(
+            exp.detector, exp.source.shape, exp.signal.line_energies_keV, per_flux, bkg, **{**defaults, **kwargs}
+        )
 
     # -- predictions ------------------------------------------------------------------------
     @cached_property
     def response(self):
-        return build_distance_response(self.detector, self.source_shape, self.position_resolution_cm, self.bin_cm,
-                                       n_events=self.n_mc, seed=self.seed)
+        return build_distance_response(
+            self.detector,
+            self.source_shape,
+            self.position_resolution_cm,
+            self.bin_cm,
+            n_events=self.n_mc,
+            seed=self.seed,
+        )
 
     @property
     def reco_edges_cm(self) -> np.ndarray:
@@ -197,8 +229,9 @@ class SterileFit:
         m = check_edges("dm2_values", dm2_values)
         c = self.chi2_grid(s, m) if chi2 is None else np.asarray(chi2, dtype=float)
         if c.shape != (s.size, m.size):
-            raise ValueError(f"chi2 must have shape (len(sin2_2theta_values), len(dm2_values)) = {(s.size, m.size)}; "
-                             f"got {c.shape}")
+            raise ValueError(
+                f"chi2 must have shape (len(sin2_2theta_values), len(dm2_values)) = {(s.size, m.size)}; got {c.shape}"
+            )
         out = np.full(c.shape[1], np.nan)
         above = c >= self.delta_chi2
         for j in range(c.shape[1]):

@@ -37,8 +37,15 @@ _DEPENDS_ON = {
     "background_events_window": ("detector", "run", "cross section", "response", "backgrounds", "mm window"),
     "mu_limit": ("source", "detector", "run", "cross section", "response", "backgrounds", "mm window", "mm fit"),
     "sterile_signal_events": ("source", "detector", "run", "cross section", "response", "sterile window"),
-    "sterile_background_events": ("source lines", "detector", "run", "cross section", "response", "backgrounds",
-                                  "sterile window"),
+    "sterile_background_events": (
+        "source lines",
+        "detector",
+        "run",
+        "cross section",
+        "response",
+        "backgrounds",
+        "sterile window",
+    ),
     "sterile_background_xe136": ("source lines", "detector", "run", "response", "backgrounds", "sterile window"),
 }
 
@@ -46,8 +53,13 @@ _DEPENDS_ON = {
 def _parts(exp: Experiment) -> dict:
     mm, st = exp.analysis.magnetic_moment, exp.analysis.sterile
     return {
-        "source": exp.source, "source lines": exp.source.lines, "detector": exp.detector, "run": exp.run, "response": exp.resolution,
-        "backgrounds": exp.backgrounds, "cross section": (exp.sin2_theta_w, exp.atomic_binding),
+        "source": exp.source,
+        "source lines": exp.source.lines,
+        "detector": exp.detector,
+        "run": exp.run,
+        "response": exp.resolution,
+        "backgrounds": exp.backgrounds,
+        "cross section": (exp.sin2_theta_w, exp.atomic_binding),
         "mm window": (mm.threshold_keV, mm.max_keV),
         "mm fit": (mm.bin_keV, mm.confidence_level, mm.convention),
         "sterile window": (st.threshold_keV, st.max_keV),
@@ -60,8 +72,12 @@ def differences_from_paper(experiment: Experiment) -> dict[str, tuple[str, ...]]
     return {key: tuple(p for p in deps if ours[p] != paper[p]) for key, deps in _DEPENDS_ON.items()}
 
 
-def compute_summary(experiment: Experiment | None = None, threshold_keV: float | None = None,
-                    convention: str | None = None, fit: MagneticMomentFit | None = None) -> dict:
+def compute_summary(
+    experiment: Experiment | None = None,
+    threshold_keV: float | None = None,
+    convention: str | None = None,
+    fit: MagneticMomentFit | None = None,
+) -> dict:
     """Every headline number for an experiment (the paper's by default).
 
     The magnetic-moment window and convention, and the sterile window, are the experiment's
@@ -78,8 +94,9 @@ def compute_summary(experiment: Experiment | None = None, threshold_keV: float |
     if fit is None:
         fit = MagneticMomentFit(exp)
     elif fit.experiment != exp or fit.settings != mm:
-        raise ValueError("fit must be a MagneticMomentFit of this experiment with its analysis.magnetic_moment "
-                         f"settings ({mm})")
+        raise ValueError(
+            f"fit must be a MagneticMomentFit of this experiment with its analysis.magnetic_moment settings ({mm})"
+        )
     sig = exp.signal
     lo, hi = exp.sterile_window_keV()
     sterile_bkg = exp.background_events_in_window(lo, hi)

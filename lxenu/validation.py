@@ -95,12 +95,13 @@ def check_edges(name: str, edges) -> np.ndarray:
     if e.ndim != 1 or e.size < 2:
         raise ValueError(f"{name} must be a 1-d array of at least two bin edges; got shape {e.shape}")
     if not np.all(np.isfinite(e)):
-        raise ValueError(f"{name} must be finite; got {e.tolist() if e.size < 8 else 'an array with non-finite entries'}")
+        raise ValueError(
+            f"{name} must be finite; got {e.tolist() if e.size < 8 else 'an array with non-finite entries'}"
+        )
     if np.any(np.diff(e) <= 0):
         shown = e.tolist() if e.size < 8 else f"an array of {e.size} edges"
         raise ValueError(f"{name} must be strictly increasing; got {shown}")
     return e
-
 
 
 def check_scalar_fields(obj) -> None:

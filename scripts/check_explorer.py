@@ -27,9 +27,16 @@ import sys
 from pathlib import Path
 
 CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 
 READ = """
@@ -101,15 +108,18 @@ def check_page(page_path: Path, chromium: str) -> list[str]:
         page.on("pageerror", lambda e: problems.append(f"JavaScript error: {e}"))
         page.on("console", lambda m: problems.append(f"console error: {m.text[:200]}") if m.type == "error" else None)
         page.goto(url, wait_until="load")
-        roots = page.eval_on_selector_all(".lxenu-explorer", "els => els.filter(e => e.querySelector('[data-control]')).map(e => e.id)")
+        roots = page.eval_on_selector_all(
+            ".lxenu-explorer", "els => els.filter(e => e.querySelector('[data-control]')).map(e => e.id)"
+        )
         if not roots:
             problems.append("no design explorer (.lxenu-explorer with data-control inputs) on the page")
         for root in roots:
             start = page.evaluate(READ, root)
             if start["blank"]:
                 problems.append(f"{root}: {start['blank']} blank canvas(es)")
-            sharp = page.evaluate(f"() => {{ const c = document.querySelector('#{root} canvas');"
-                                  " return c.width / c.clientWidth; }")
+            sharp = page.evaluate(
+                f"() => {{ const c = document.querySelector('#{root} canvas'); return c.width / c.clientWidth; }}"
+            )
             if sharp < 1.9:
                 problems.append(f"{root}: canvas not drawn at the device pixel ratio (2): {sharp:.2f}")
             for control in ("activity", "threshold", "deployments", "depletion"):
@@ -119,8 +129,9 @@ def check_page(page_path: Path, chromium: str) -> list[str]:
                 for step in range(int(lo) + 1, int(hi) + 1):
                     page.evaluate(SET, [root, control, step])
                     after = page.evaluate(READ, root)
-                    problems += [f"{root}: {p} (index {step - 1} -> {step})"
-                                 for p in _direction_problems(control, before, after)]
+                    problems += [
+                        f"{root}: {p} (index {step - 1} -> {step})" for p in _direction_problems(control, before, after)
+                    ]
                     before = after
                 page.evaluate(SET, [root, control, value])
             for control in ("preset", "source"):

@@ -11,16 +11,39 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 GROUPS = {
     "The experiment as data": ["experiment", "source", "detector", "target", "analysis_settings", "schema", "paper"],
-    "Interaction and detection": ["cross_section", "atomic", "oscillation", "response", "distance_response",
-                                  "signal"],
-    "Backgrounds and the source's gammas": ["backgrounds", "solar", "beta_decay", "double_beta", "double_ec",
-                                           "attenuation", "source_gamma"],
+    "Interaction and detection": ["cross_section", "atomic", "oscillation", "response", "distance_response", "signal"],
+    "Backgrounds and the source's gammas": [
+        "backgrounds",
+        "solar",
+        "beta_decay",
+        "double_beta",
+        "double_ec",
+        "attenuation",
+        "source_gamma",
+    ],
     "Statistics": ["statistics", "likelihood", "feldman_cousins", "coverage"],
-    "Analyses": ["magnetic_moment", "sterile", "binned_prediction", "full_information", "sox", "gallium",
-                 "reactor", "landscape"],
+    "Analyses": [
+        "magnetic_moment",
+        "sterile",
+        "binned_prediction",
+        "full_information",
+        "sox",
+        "gallium",
+        "reactor",
+        "landscape",
+    ],
     "Reports: summary, scorecard, tables, plots, explorers, command line": [
-        "summary", "scorecard", "tables", "plotting", "plotting_realistic", "widgets", "explorer", "cli",
-        "validation", "constants"],
+        "summary",
+        "scorecard",
+        "tables",
+        "plotting",
+        "plotting_realistic",
+        "widgets",
+        "explorer",
+        "cli",
+        "validation",
+        "constants",
+    ],
 }
 
 
@@ -40,24 +63,32 @@ def main() -> None:
     api.mkdir(exist_ok=True)
     for old in api.glob("*.md"):
         old.unlink()
-    index = ["# The `lxenu` package", "",
-             "All the physics of the book lives in `lxenu`; the chapters only call it. Modules follow the",
-             "flow of the calculation, from the experiment (data) to the results; each has a page of its own.",
-             "Start with `import lxenu` (its docstring says where to start).", ""]
+    index = [
+        "# The `lxenu` package",
+        "",
+        "All the physics of the book lives in `lxenu`; the chapters only call it. Modules follow the",
+        "flow of the calculation, from the experiment (data) to the results; each has a page of its own.",
+        "Start with `import lxenu` (its docstring says where to start).",
+        "",
+    ]
     for title, names in GROUPS.items():
         index += [f"## {title}", ""]
         for name in names:
             if name not in modules:
                 continue
             (api / f"{name}.md").write_text(
-                f"# `lxenu.{name}`\n\n```{{eval-rst}}\n.. automodule:: lxenu.{name}\n   :members:\n```\n")
+                f"# `lxenu.{name}`\n\n```{{eval-rst}}\n.. automodule:: lxenu.{name}\n   :members:\n```\n"
+            )
             index.append(f"- [`lxenu.{name}`](api/{name}): {first_line(modules[name])}")
         index.append("")
     (ROOT / "book" / "api.md").write_text("\n".join(index))
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     sections = "".join(f"          - file: book/api/{n}\n" for n in listed)
-    toc = re.sub(r"(      - file: book/api\n        sections:\n)(?:          - file: book/api/\w+\n)+",
-                 lambda m: m.group(1) + sections, toc)
+    toc = re.sub(
+        r"(      - file: book/api\n        sections:\n)(?:          - file: book/api/\w+\n)+",
+        lambda m: m.group(1) + sections,
+        toc,
+    )
     (ROOT / "_toc.yml").write_text(toc)
 
 

@@ -25,8 +25,11 @@ from lxenu.experiment import Experiment
 from lxenu.sterile import SterileFit
 
 #: Experiment options of the configurations whose maps the book reads.
-CONFIGS = {"benchmark": {}, "depleted": {"xe136_depletion": 0.9},
-           "five-depleted": {"deployments": 5, "xe136_depletion": 0.9}}
+CONFIGS = {
+    "benchmark": {},
+    "depleted": {"xe136_depletion": 0.9},
+    "five-depleted": {"deployments": 5, "xe136_depletion": 0.9},
+}
 
 
 def main(argv=None):

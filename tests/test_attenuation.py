@@ -32,7 +32,8 @@ def test_interpolation_monotonic_and_power_law_between_nodes(material):
     assert np.all(np.diff(mu) < 0)  # no pair-production rise below 3 MeV in either element
     # log-log: geometric mean of two nodes' energies gives the geometric mean of mu
     assert att.mass_attenuation_cm2_g(material, np.sqrt(1000.0 * 1250.0)) == pytest.approx(
-        np.sqrt(att.mass_attenuation_cm2_g(material, 1000.0) * att.mass_attenuation_cm2_g(material, 1250.0)), rel=1e-12)
+        np.sqrt(att.mass_attenuation_cm2_g(material, 1000.0) * att.mass_attenuation_cm2_g(material, 1250.0)), rel=1e-12
+    )
 
 
 def test_transmission_multiplicative_in_thickness():
@@ -65,15 +66,18 @@ def test_linear_buildup_bound():
     assert att.transmission(E, layers, "linear") > att.transmission(E, layers)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: att.mass_attenuation_cm2_g("Pb", 1000.0), "material"),
-    (lambda: att.mass_attenuation_cm2_g("W", 140.0), "E_keV"),
-    (lambda: att.mass_attenuation_cm2_g("W", 5000.0), "E_keV"),
-    (lambda: att.mass_attenuation_cm2_g("W", np.nan), "E_keV"),
-    (lambda: att.transmission(1000.0, [("W", -1.0, 19.3)]), "thickness_cm"),
-    (lambda: att.transmission(1000.0, [("W", 1.0, 0.0)]), "density_g_cm3"),
-    (lambda: att.transmission(1000.0, [("W", 1.0, 19.3)], "taylor"), "buildup"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: att.mass_attenuation_cm2_g("Pb", 1000.0), "material"),
+        (lambda: att.mass_attenuation_cm2_g("W", 140.0), "E_keV"),
+        (lambda: att.mass_attenuation_cm2_g("W", 5000.0), "E_keV"),
+        (lambda: att.mass_attenuation_cm2_g("W", np.nan), "E_keV"),
+        (lambda: att.transmission(1000.0, [("W", -1.0, 19.3)]), "thickness_cm"),
+        (lambda: att.transmission(1000.0, [("W", 1.0, 0.0)]), "density_g_cm3"),
+        (lambda: att.transmission(1000.0, [("W", 1.0, 19.3)], "taylor"), "buildup"),
+    ],
+)
 def test_bad_input(call, name):
     with pytest.raises(ValueError, match=name):
         call()

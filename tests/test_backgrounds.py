@@ -40,7 +40,9 @@ def test_radon_rate_and_low_energy_branch():
     # below 295 keV only the 11 % ground-state branch contributes
     low = rn.events_per_tonne_day(np.array([0.0, 290.0]))[0]
     gs = rn.branches[0]
-    assert low == pytest.approx(rn.decays_per_tonne_day() * 0.11 * gs.fraction_in_bins(np.array([0.0, 290.0]))[0], rel=1e-9)
+    assert low == pytest.approx(
+        rn.decays_per_tonne_day() * 0.11 * gs.fraction_in_bins(np.array([0.0, 290.0]))[0], rel=1e-9
+    )
     # nothing above the Q value of 1019 keV
     assert rn.events_per_tonne_day(np.array([1020.0, 3000.0]))[0] == 0.0
 
@@ -168,9 +170,14 @@ def test_background_model_scale():
 
 @pytest.mark.parametrize(
     "factory, name",
-    [(lambda: Krypton85(natkr_ppt=-1), "natkr_ppt"), (lambda: Radon222(activity_uBq_per_kg=-0.1), "activity_uBq_per_kg"),
-     (lambda: Xenon136DoubleBeta(depletion=1.5), "depletion"), (lambda: Xenon136DoubleBeta(spectrum_model="x"), "spectrum_model"),
-     (lambda: SolarNeutrinos(components=("8X",)), "components"), (lambda: BackgroundModel(scale=-1), "scale")],
+    [
+        (lambda: Krypton85(natkr_ppt=-1), "natkr_ppt"),
+        (lambda: Radon222(activity_uBq_per_kg=-0.1), "activity_uBq_per_kg"),
+        (lambda: Xenon136DoubleBeta(depletion=1.5), "depletion"),
+        (lambda: Xenon136DoubleBeta(spectrum_model="x"), "spectrum_model"),
+        (lambda: SolarNeutrinos(components=("8X",)), "components"),
+        (lambda: BackgroundModel(scale=-1), "scale"),
+    ],
 )
 def test_bad_background_input(factory, name):
     with pytest.raises(ValueError, match=name):

@@ -62,8 +62,11 @@ CASES = [
     ("mean life zero", lambda f: LineSource(mean_life_days=0), "mean_life_days"),
     ("no lines", lambda f: LineSource(lines=()), "lines"),
     ("lines not lines", lambda f: LineSource(lines=(750.0,)), "lines"),
-    ("branchings above one", lambda f: LineSource(lines=(NeutrinoLine(750, 0.9), NeutrinoLine(430, 0.9))),
-     "branchings"),
+    (
+        "branchings above one",
+        lambda f: LineSource(lines=(NeutrinoLine(750, 0.9), NeutrinoLine(430, 0.9))),
+        "branchings",
+    ),
     ("line energy negative", lambda f: NeutrinoLine(-750, 0.9), "energy_keV"),
     ("line branching > 1", lambda f: NeutrinoLine(750, 1.5), "branching"),
     ("line branching nan", lambda f: NeutrinoLine(750, NAN), "branching"),
@@ -106,10 +109,16 @@ CASES = [
     ("resolution negative", lambda f: EnergyResolution(stochastic_keV_sqrt=-0.2), "stochastic_keV_sqrt"),
     ("resolution nan", lambda f: EnergyResolution(noise_keV=NAN), "noise_keV"),
     ("vertex resolution negative", lambda f: DetectorResponse(vertex_resolution_cm=-1), "vertex_resolution_cm"),
-    ("response matrix decreasing", lambda f: energy_response_matrix([1, 2, 3], [5, 4], EnergyResolution()),
-     "reco_edges_keV"),
-    ("response matrix true edges", lambda f: energy_response_matrix([3, 2], [1, 5], EnergyResolution()),
-     "true_edges_keV"),
+    (
+        "response matrix decreasing",
+        lambda f: energy_response_matrix([1, 2, 3], [5, 4], EnergyResolution()),
+        "reco_edges_keV",
+    ),
+    (
+        "response matrix true edges",
+        lambda f: energy_response_matrix([3, 2], [1, 5], EnergyResolution()),
+        "true_edges_keV",
+    ),
     ("window reversed", lambda f: window_efficiency([10.0], 5.0, 2.0, EnergyResolution()), "high_keV"),
     ("fine edges negative", lambda f: fine_true_edges_keV(-10), "T_high_keV"),
     # -- cross sections --------------------------------------------------------------------------
@@ -124,8 +133,11 @@ CASES = [
     ("t_max negative", lambda f: xs.t_max_keV(-1.0), "E_keV"),
     ("T nan", lambda f: xs.weak_sigma_between(NAN, 5.0, 750.0), "T1_keV"),
     ("binding flag string", lambda f: xs.dsigma_dT(10.0, 750.0, atomic_binding="no"), "atomic_binding"),
-    ("binding flag string between", lambda f: xs.weak_sigma_between(1.0, 5.0, 750.0, atomic_binding="no"),
-     "atomic_binding"),
+    (
+        "binding flag string between",
+        lambda f: xs.weak_sigma_between(1.0, 5.0, 750.0, atomic_binding="no"),
+        "atomic_binding",
+    ),
     # -- oscillations ----------------------------------------------------------------------------
     ("sin2 2theta > 1", lambda f: osc.survival_probability(100.0, 750.0, 1.5, 1.0), "sin2_2theta"),
     ("dm2 negative", lambda f: osc.survival_probability(100.0, 750.0, 0.1, -1.0), "dm2_eV2"),
@@ -154,8 +166,11 @@ CASES = [
     ("solar flux scale", lambda f: SolarNeutrinos(flux_scale=-1), "flux_scale"),
     ("background scale", lambda f: BackgroundModel(scale=-1), "scale"),
     ("background edges", lambda f: BackgroundModel().events_per_tonne_day([5, 2]), "edges_keV"),
-    ("background component key", lambda f: BackgroundModel().replace_component("radon", activity_uBq_per_kg=1),
-     "component"),
+    (
+        "background component key",
+        lambda f: BackgroundModel().replace_component("radon", activity_uBq_per_kg=1),
+        "component",
+    ),
     ("solar line", lambda f: SolarNeutrinos().line_rate_per_tonne_day("7Be", 500.0), "line_keV"),
     # -- experiment ------------------------------------------------------------------------------
     ("sin2 theta_W experiment", lambda f: Experiment(sin2_theta_w=2.0), "sin2_theta_w"),
@@ -204,8 +219,7 @@ CASES = [
     ("sterile grid sin2", lambda f: f["st"].chi2_grid([0.1, 2.0], [1.0]), "sin2_2theta_values"),
     ("contour grid decreasing", lambda f: f["st"].contour_from_grid([0.5, 0.1], [1.0, 2.0]), "sin2_2theta_values"),
     ("contour dm2 decreasing", lambda f: f["st"].contour_from_grid([0.1, 0.5], [2.0, 1.0]), "dm2_values"),
-    ("contour chi2 shape", lambda f: f["st"].contour_from_grid([0.1, 0.5], [1.0, 2.0], chi2=np.zeros((3, 3))),
-     "chi2"),
+    ("contour chi2 shape", lambda f: f["st"].contour_from_grid([0.1, 0.5], [1.0, 2.0], chi2=np.zeros((3, 3))), "chi2"),
     ("sterile n_mc", lambda f: SterileFit.for_experiment(E, n_mc=10), "n_mc"),
     ("sterile prior negative", lambda f: SterileFit.for_experiment(E, norm_sigma=-0.02, n_mc=20_000), "norm_sigma"),
 ]

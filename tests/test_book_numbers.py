@@ -36,8 +36,17 @@ def test_mu_limit_and_conventions(fit, exp):
     assert two / fit.limit() == pytest.approx((3.8415 / 2.7055) ** 0.25, rel=0.01)
 
 
-@pytest.mark.parametrize("threshold, limit", [(0.5, 3.392262e-12), (1.0, 4.020302e-12), (2.0, 4.794391e-12),
-                                              (3.0, 5.333912e-12), (5.0, 6.131940e-12), (10.0, 7.504852e-12)])
+@pytest.mark.parametrize(
+    "threshold, limit",
+    [
+        (0.5, 3.392262e-12),
+        (1.0, 4.020302e-12),
+        (2.0, 4.794391e-12),
+        (3.0, 5.333912e-12),
+        (5.0, 6.131940e-12),
+        (10.0, 7.504852e-12),
+    ],
+)
 def test_limit_against_threshold(fit, threshold, limit):
     assert fit.limit(threshold) == pytest.approx(limit, rel=TIGHT)
 
@@ -47,10 +56,18 @@ def test_limit_grows_with_threshold(fit):
     assert np.all(np.diff(limits) > 0)
 
 
-@pytest.mark.parametrize("options, ratio", [
-    (dict(source_mci=10.0), 0.8075357), (dict(deployments=5), 0.6626307), (dict(days=200.0), 1.0301483),
-    (dict(days=50.0), 1.0413073), (dict(mass_scale=2.0), 0.8368485), (dict(background_scale=0.1), 0.9338273),
-    (dict(background_scale=3.0), 1.1100558)])
+@pytest.mark.parametrize(
+    "options, ratio",
+    [
+        (dict(source_mci=10.0), 0.8075357),
+        (dict(deployments=5), 0.6626307),
+        (dict(days=200.0), 1.0301483),
+        (dict(days=50.0), 1.0413073),
+        (dict(mass_scale=2.0), 0.8368485),
+        (dict(background_scale=0.1), 0.9338273),
+        (dict(background_scale=3.0), 1.1100558),
+    ],
+)
 def test_exposure_ratios(fit, options, ratio):
     assert fit.limit_for(**options) / fit.limit_for() == pytest.approx(ratio, rel=TIGHT)
 
@@ -59,10 +76,10 @@ def test_exposure_scaling_laws(fit):
     base = fit.limit_for()
     # mu^2 ~ 1/sqrt(S) with background, ~ 1/S without: the limit falls between S^-1/4 and S^-1/2
     r = fit.limit_for(source_mci=10.0) / base
-    assert 2 ** -0.5 < r < 2 ** -0.25
+    assert 2**-0.5 < r < 2**-0.25
     # five deployments multiply signal and background by five
     r5 = fit.limit_for(deployments=5) / base
-    assert 5 ** -0.5 < r5 < 5 ** -0.25
+    assert 5**-0.5 < r5 < 5**-0.25
     assert fit.limit_for(deployments=5) == pytest.approx(fit.limit(signal_scale=5, background_scale=5), rel=1e-12)
     # less background never hurts, more never helps
     assert fit.limit_for(background_scale=0.1) < base < fit.limit_for(background_scale=3.0)
@@ -73,11 +90,14 @@ def test_five_deployments_is_the_chapter_6_number(fit):
     assert fit.limit_for(deployments=5) / paper_value("mu_limit_5_deployments") == pytest.approx(0.9598, abs=1e-4)
 
 
-@pytest.mark.parametrize("threshold, band", [
-    (1.0, (2.451478e-12, 3.089667e-12, 3.957132e-12, 5.005861e-12, 5.852078e-12)),
-    (2.0, (2.937057e-12, 3.595343e-12, 4.683515e-12, 6.067113e-12, 7.060804e-12)),
-    (5.0, (3.511349e-12, 4.514003e-12, 6.104409e-12, 7.705469e-12, 9.109125e-12)),
-])
+@pytest.mark.parametrize(
+    "threshold, band",
+    [
+        (1.0, (2.451478e-12, 3.089667e-12, 3.957132e-12, 5.005861e-12, 5.852078e-12)),
+        (2.0, (2.937057e-12, 3.595343e-12, 4.683515e-12, 6.067113e-12, 7.060804e-12)),
+        (5.0, (3.511349e-12, 4.514003e-12, 6.104409e-12, 7.705469e-12, 9.109125e-12)),
+    ],
+)
 def test_expected_bands(fit, threshold, band):
     got = fit.expected_band(n=400, threshold_keV=threshold, seed=20141104)
     keys = ("-2sigma", "-1sigma", "median", "+1sigma", "+2sigma")
@@ -89,9 +109,15 @@ def test_expected_bands(fit, threshold, band):
 # -- signal and backgrounds (chapters 2 and 3) ---------------------------------------------------
 def test_summary_numbers():
     s = compute_summary()
-    expected = {"signal_events": 12467.237, "signal_events_window": 3571.4115, "background_events_window": 3621.2896,
-                "mu_limit": 4.794391e-12, "sterile_signal_events": 12297.206, "sterile_background_events": 52755.052,
-                "sterile_background_xe136": 47968.206}
+    expected = {
+        "signal_events": 12467.237,
+        "signal_events_window": 3571.4115,
+        "background_events_window": 3621.2896,
+        "mu_limit": 4.794391e-12,
+        "sterile_signal_events": 12297.206,
+        "sterile_background_events": 52755.052,
+        "sterile_background_xe136": 47968.206,
+    }
     for key, value in expected.items():
         assert s[key] == pytest.approx(value, rel=TIGHT), key
 
@@ -102,12 +128,19 @@ def test_solar_rates(exp):
     assert solar.rate_per_tonne_day("7Be") == pytest.approx(0.3718002, rel=TIGHT)
 
 
-@pytest.mark.parametrize("window, expected", [
-    ((2.0, 140.0), {"solar pp": 491.65842, "solar 7Be": 54.564640, "85Kr": 270.15658, "222Rn": 126.94350,
-                    "136Xe": 2677.9665}),
-    ("sterile", {"solar pp": 578.36891, "solar 7Be": 189.84944, "85Kr": 930.09597, "222Rn": 3088.5317,
-                 "136Xe": 47968.206}),
-])
+@pytest.mark.parametrize(
+    "window, expected",
+    [
+        (
+            (2.0, 140.0),
+            {"solar pp": 491.65842, "solar 7Be": 54.564640, "85Kr": 270.15658, "222Rn": 126.94350, "136Xe": 2677.9665},
+        ),
+        (
+            "sterile",
+            {"solar pp": 578.36891, "solar 7Be": 189.84944, "85Kr": 930.09597, "222Rn": 3088.5317, "136Xe": 47968.206},
+        ),
+    ],
+)
 def test_background_counts_per_component(exp, window, expected):
     lo, hi = exp.sterile_window_keV() if window == "sterile" else window
     got = exp.background_events_in_window(lo, hi)
@@ -182,6 +215,11 @@ def test_every_scorecard_row_within_its_tolerance_stays_within():
     # the rows that lie outside are the known, explained differences (ch. 3): 7Be and 136Xe
     assert outside <= {"solar 7Be events / (t day)", "of which 136Xe 2nu-beta-beta"}, outside
     inside = {r.quantity for r in computed if r.within}
-    for must in ("signal events, 100 days", "signal events, 2-140 keV", "mu_nu bound, 95 % CL, 2 keV [mu_B]",
-                 "mu_nu bound, five deployments [mu_B]", "background events, sterile window"):
+    for must in (
+        "signal events, 100 days",
+        "signal events, 2-140 keV",
+        "mu_nu bound, 95 % CL, 2 keV [mu_B]",
+        "mu_nu bound, five deployments [mu_B]",
+        "background events, sterile window",
+    ):
         assert must in inside

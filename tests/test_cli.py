@@ -92,9 +92,16 @@ def test_depletion_option(capsys, base):
 
 @pytest.mark.parametrize(
     "argv",
-    [["summary", "--source-mci", "-5"], ["summary", "--days", "0"], ["summary", "--deployments", "0"],
-     ["summary", "--threshold-kev", "600"], ["summary", "--gap-m", "-1"], ["summary", "--xe136-depletion", "2"],
-     ["summary", "--days", "abc"], ["sterile", "--dm2", "-1"]],
+    [
+        ["summary", "--source-mci", "-5"],
+        ["summary", "--days", "0"],
+        ["summary", "--deployments", "0"],
+        ["summary", "--threshold-kev", "600"],
+        ["summary", "--gap-m", "-1"],
+        ["summary", "--xe136-depletion", "2"],
+        ["summary", "--days", "abc"],
+        ["sterile", "--dm2", "-1"],
+    ],
 )
 def test_bad_options_exit_nonzero_with_one_line(argv):
     proc = subprocess.run([sys.executable, "-m", "lxenu", *argv], capture_output=True, text=True)
@@ -136,8 +143,12 @@ def test_mu_default_equals_summary(capsys, base):
     code, out, _ = run(capsys, "mu", "--json")
     assert code == 0
     got = json.loads(out)
-    assert got == {"mu_limit": base["mu_limit"], "observables": "T", "signal_norm_sigma": 0.0,
-                   "background_norm_sigma": 0.0}
+    assert got == {
+        "mu_limit": base["mu_limit"],
+        "observables": "T",
+        "signal_norm_sigma": 0.0,
+        "background_norm_sigma": 0.0,
+    }
 
 
 def test_mu_free_normalisations_and_more_observables(capsys, base):
@@ -176,14 +187,14 @@ def test_sterile_observables(capsys):
 
 
 def test_sterile_feldman_cousins(capsys):
-    code, out, _ = run(capsys, "sterile", "--json", "--dm2", "1", "2", "--method", "fc", "--toys", "100",
-                       "--seed", "5")
+    code, out, _ = run(capsys, "sterile", "--json", "--dm2", "1", "2", "--method", "fc", "--toys", "100", "--seed", "5")
     assert code == 0
     fc = json.loads(out)["sin2_2theta_min"]
     code, out, _ = run(capsys, "sterile", "--json", "--dm2", "1", "2")
     wilks = json.loads(out)["sin2_2theta_min"]
     # FC critical values lie above 5.99 here (look-elsewhere in dm2): the FC reach is weaker
     assert all(f > w for f, w in zip(fc, wilks))
-    code, again, _ = run(capsys, "sterile", "--json", "--dm2", "1", "2", "--method", "fc", "--toys", "100",
-                         "--seed", "5")
+    code, again, _ = run(
+        capsys, "sterile", "--json", "--dm2", "1", "2", "--method", "fc", "--toys", "100", "--seed", "5"
+    )
     assert json.loads(again)["sin2_2theta_min"] == fc

@@ -61,7 +61,9 @@ def test_magnetic_term_scales_as_mu_squared():
     a = magnetic_dsigma_dT(T, E, 1e-11)
     b = magnetic_dsigma_dT(T, E, 2e-11)
     np.testing.assert_allclose(b, 4 * a, rtol=1e-12)
-    assert magnetic_sigma_between(1.0, 100.0, E, 3e-11) == pytest.approx(9 * magnetic_sigma_between(1.0, 100.0, E, 1e-11), rel=1e-12)
+    assert magnetic_sigma_between(1.0, 100.0, E, 3e-11) == pytest.approx(
+        9 * magnetic_sigma_between(1.0, 100.0, E, 1e-11), rel=1e-12
+    )
 
 
 def test_magnetic_term_is_one_over_T_at_small_T():
@@ -104,9 +106,13 @@ def test_binding_only_lowers_and_vanishes_above_k_shell():
     free = weak_sigma_between(1.0, 30.0, E)
     bound = weak_sigma_between(1.0, 30.0, E, atomic_binding=True)
     assert bound < free
-    assert weak_sigma_between(40.0, 100.0, E, atomic_binding=True) == pytest.approx(weak_sigma_between(40.0, 100.0, E), rel=1e-12)
+    assert weak_sigma_between(40.0, 100.0, E, atomic_binding=True) == pytest.approx(
+        weak_sigma_between(40.0, 100.0, E), rel=1e-12
+    )
     # closed-form shell sum equals quadrature of the stepped cross section
-    num, _ = integrate.quad(lambda T: dsigma_dT(T, E, atomic_binding=True), 1.0, 30.0, points=[1.1487, 4.786, 5.107, 5.453], limit=200)
+    num, _ = integrate.quad(
+        lambda T: dsigma_dT(T, E, atomic_binding=True), 1.0, 30.0, points=[1.1487, 4.786, 5.107, 5.453], limit=200
+    )
     assert bound == pytest.approx(num, rel=1e-7)
 
 

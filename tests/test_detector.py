@@ -36,8 +36,20 @@ def test_cumulative_flux_and_volume_close():
 def test_distance_densities_integrate_to_totals(geometry):
     det = CylindricalDetector(**geometry)
     lo, hi = det.distance_range_cm
-    flux, _ = integrate.quad(det.flux_density_in_L, lo, hi, limit=200, points=[np.hypot(det.gap_cm, det.radius_cm), det.gap_cm + det.height_cm])
-    vol, _ = integrate.quad(det.volume_density_in_L_cm2, lo, hi, limit=200, points=[np.hypot(det.gap_cm, det.radius_cm), det.gap_cm + det.height_cm])
+    flux, _ = integrate.quad(
+        det.flux_density_in_L,
+        lo,
+        hi,
+        limit=200,
+        points=[np.hypot(det.gap_cm, det.radius_cm), det.gap_cm + det.height_cm],
+    )
+    vol, _ = integrate.quad(
+        det.volume_density_in_L_cm2,
+        lo,
+        hi,
+        limit=200,
+        points=[np.hypot(det.gap_cm, det.radius_cm), det.gap_cm + det.height_cm],
+    )
     assert flux == pytest.approx(det.flux_integral_cm, rel=1e-7)
     assert vol == pytest.approx(det.volume_cm3, rel=1e-7)
 
@@ -80,8 +92,10 @@ def test_uniform_sampler_follows_volume_distribution(rng):
     assert np.sum((counts - expected) ** 2 / expected) < 20 + 5 * np.sqrt(40)
 
 
-@pytest.mark.parametrize("field, value", [("gap_m", 0.0), ("gap_m", -1.0), ("height_m", 0.0), ("density_g_cm3", -2.9),
-                                          ("diameter_m", float("nan"))])
+@pytest.mark.parametrize(
+    "field, value",
+    [("gap_m", 0.0), ("gap_m", -1.0), ("height_m", 0.0), ("density_g_cm3", -2.9), ("diameter_m", float("nan"))],
+)
 def test_bad_detector_input(field, value):
     with pytest.raises(ValueError, match=field):
         CylindricalDetector(**{field: value})

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from lxenu.constants import AVOGADRO, DAYS_PER_YEAR
-from lxenu.double_ec import XE124_PEAKS, Xenon124DoubleEC
+from lxenu.double_ec import Xenon124DoubleEC
 
 EDGES = np.arange(0.0, 200.0001, 0.1)
 
@@ -34,7 +34,9 @@ def test_bins_are_exact_integrals_and_peaks_in_right_bins():
     nonzero = np.flatnonzero(counts)
     assert nonzero.size == 3
     np.testing.assert_allclose(EDGES[nonzero], [9.8, 36.7, 64.3], atol=0.1 + 1e-9)
-    assert counts[np.searchsorted(EDGES, 64.3, side="right") - 1] == pytest.approx(0.767 / 0.969 * xe.decays_per_tonne_day())
+    assert counts[np.searchsorted(EDGES, 64.3, side="right") - 1] == pytest.approx(
+        0.767 / 0.969 * xe.decays_per_tonne_day()
+    )
     # a window that excludes the KK line loses exactly its share
     lo = xe.events_per_tonne_day([2.0, 60.0]).sum()
     assert lo == pytest.approx(xe.decays_per_tonne_day() * (0.187 + 0.015) / 0.969, rel=1e-12)
@@ -56,12 +58,15 @@ def test_gaussian_width_option_normalised():
     assert Xenon124DoubleEC.label == "124Xe"
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"abundance_factor": -1}, "abundance_factor"),
-    ({"half_life_yr": 0.0}, "half_life_yr"),
-    ({"natural_abundance": 1.5}, "natural_abundance"),
-    ({"width_keV": -0.1}, "width_keV"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"abundance_factor": -1}, "abundance_factor"),
+        ({"half_life_yr": 0.0}, "half_life_yr"),
+        ({"natural_abundance": 1.5}, "natural_abundance"),
+        ({"width_keV": -0.1}, "width_keV"),
+    ],
+)
 def test_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
         Xenon124DoubleEC(**kwargs)

@@ -78,9 +78,12 @@ def test_summary_compares_with_the_paper_only_for_the_paper_set_up(default_summa
     rows = {r[0]: r for r in comparison_rows(default_summary)}
     assert rows["mu_limit"][1] == paper_value("mu_limit")
     assert rows["mu_limit"][3] == pytest.approx(default_summary["mu_limit"] / 4.9e-12)
-    lower = Experiment().replace(analysis=dataclasses.replace(
-        Experiment().analysis, magnetic_moment=dataclasses.replace(Experiment().analysis.magnetic_moment,
-                                                                   threshold_keV=1.0)))
+    lower = Experiment().replace(
+        analysis=dataclasses.replace(
+            Experiment().analysis,
+            magnetic_moment=dataclasses.replace(Experiment().analysis.magnetic_moment, threshold_keV=1.0),
+        )
+    )
     rows = {r[0]: r for r in comparison_rows(compute_summary(lower), lower)}
     assert rows["mu_limit"][1] is None and rows["mu_limit"][3] is None and "mm window" in rows["mu_limit"][4]
     assert rows["signal_events"][3] is not None  # the total signal does not depend on the window
@@ -100,10 +103,12 @@ def test_activity_scales_signal_linearly(capsys, default_summary):
 
 
 def test_set_and_short_flag_agree(capsys):
-    assert (cli_json(capsys, "summary", "--json", "--set", "run.days=50")
-            == cli_json(capsys, "summary", "--json", "--days", "50"))
-    assert (cli_json(capsys, "summary", "--json", "--set", "backgrounds.xe136.depletion=0.9")
-            == cli_json(capsys, "summary", "--json", "--xe136-depletion", "0.9"))
+    assert cli_json(capsys, "summary", "--json", "--set", "run.days=50") == cli_json(
+        capsys, "summary", "--json", "--days", "50"
+    )
+    assert cli_json(capsys, "summary", "--json", "--set", "backgrounds.xe136.depletion=0.9") == cli_json(
+        capsys, "summary", "--json", "--xe136-depletion", "0.9"
+    )
 
 
 def test_geometry_scaling():
@@ -199,24 +204,24 @@ def _write(tmp_path, text):
         ("[detector]\nheigth_m = 1.0\n", "heigth_m"),
         ("[detector]\nheight_m = -1.0\n", "height_m"),
         ("[detector]\nheight_m = nan\n", "height_m"),
-        ("[detector]\nheight_m = \"tall\"\n", "height_m"),
+        ('[detector]\nheight_m = "tall"\n', "height_m"),
         ("[detector]\nheight_m = true\n", "height_m"),
-        ("[source]\npreset = \"cr51\"\nactivity_MCi = inf\n", "activity_MCi"),
-        ("[source]\npreset = \"cr52\"\n", "cr52"),
+        ('[source]\npreset = "cr51"\nactivity_MCi = inf\n', "activity_MCi"),
+        ('[source]\npreset = "cr52"\n', "cr52"),
         ("[run]\ndeployments = 2.5\n", "deployments"),
         ("[backgrounds.xe136]\ndepletion = 1.5\n", "depletion"),
         ("[backgrounds.xe999]\ndepletion = 0.5\n", "xe999"),
         ("[backgrounds.solar]\nsin2_theta_w = 0.2\n", "sin2_theta_w"),
         ("[analysis.magnetic_moment]\nbin_keV = 200.0\n", "bin_keV"),
-        ("[analysis.magnetic_moment]\nconvention = \"one_sided\"\nconfidence_level = 0.4\n", "confidence_level"),
-        ("[analysis.sterile]\nsignal_norm_sigma = \"loose\"\n", "signal_norm_sigma"),
+        ('[analysis.magnetic_moment]\nconvention = "one_sided"\nconfidence_level = 0.4\n', "confidence_level"),
+        ('[analysis.sterile]\nsignal_norm_sigma = "loose"\n', "signal_norm_sigma"),
         ("[analysis.sterile]\ndof = 3\n", "dof"),
         ("[analysis.limits]\nx = 1\n", "limits"),
         ("[cross_section]\nsin2_theta_w = 2.0\n", "sin2_theta_w"),
-        ("[detector]\ngeometry = \"cube\"\n", "cube"),
-        ("[detector]\ntarget = \"argon\"\n", "argon"),
-        ("[detector]\ngeometry = \"sphere\"\n", "pseudocumene"),
-        ("colour = \"blue\"\n", "colour"),
+        ('[detector]\ngeometry = "cube"\n', "cube"),
+        ('[detector]\ntarget = "argon"\n', "argon"),
+        ('[detector]\ngeometry = "sphere"\n', "pseudocumene"),
+        ('colour = "blue"\n', "colour"),
         ("[detector\n", "TOML"),
     ],
 )
@@ -225,8 +230,9 @@ def test_bad_files_name_the_key(tmp_path, text, key):
     with pytest.raises(ValueError, match=key) as err:
         Experiment.from_file(path)
     assert "bad.toml" in str(err.value)
-    proc = subprocess.run([sys.executable, "-m", "lxenu", "summary", "--experiment", path],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "lxenu", "summary", "--experiment", path], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1 and key in proc.stderr
     assert "Traceback" not in proc.stderr and "Warning" not in proc.stderr

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_browser = pytest.mark.skipif(
     not Path(CHROMIUM).exists() or importlib.util.find_spec("playwright") is None,
-    reason="needs /usr/bin/chromium and playwright")
+    reason="needs /usr/bin/chromium and playwright",
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +89,7 @@ def test_sterile_reach_equals_the_fit(data, paper):
 
 def test_sterile_reach_improves_with_depletion_and_strength(data):
     cfg = data["configs"]["xenonnt/cr51"]
+
     def reach(*args, **kw):  # "nothing excluded" (NaN) counts as sin^2 2theta = 1
         return np.nan_to_num(sterile_reach(cfg, *args, **kw), nan=1.0)
 
@@ -125,8 +127,12 @@ def test_javascript_equals_python(page, data):
     sys.path.insert(0, str(ROOT / "scripts"))
     from check_explorer import CHROMIUM_FLAGS
 
-    points = [("paper2014/cr51", 2.0, 5.0, 1, 0.0), ("xenonnt/ar37", 1.0, 12.0, 3, 0.9),
-              ("xlzd/cr51", 4.5, 0.5, 10, 0.5), ("pandax4t/cr51", 10.0, 50.0, 2, 0.99)]
+    points = [
+        ("paper2014/cr51", 2.0, 5.0, 1, 0.0),
+        ("xenonnt/ar37", 1.0, 12.0, 3, 0.9),
+        ("xlzd/cr51", 4.5, 0.5, 10, 0.5),
+        ("pandax4t/cr51", 10.0, 50.0, 2, 0.99),
+    ]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         pg = browser.new_page()
@@ -136,7 +142,8 @@ def test_javascript_equals_python(page, data):
             js_mu, js_st = pg.evaluate(
                 """([key, t, a, n, d]) => { const E = Object.values(window.lxenuLandscape)[0];
                      const c = E.data.configs[key]; return [E.muLimit(c, t, a, n, d), E.sterileReach(c, a, n, d)]; }""",
-                [key, t, a, n, d])
+                [key, t, a, n, d],
+            )
             cfg = data["configs"][key]
             assert js_mu == pytest.approx(mu_limit(cfg, t, a, n, d), rel=1e-9)
             py_st = sterile_reach(cfg, a, n, d)
@@ -147,8 +154,12 @@ def test_javascript_equals_python(page, data):
 
 @needs_browser
 def test_check_explorer_script_passes(page):
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_explorer.py"), str(page)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_explorer.py"), str(page)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "ok" in run.stdout.splitlines()[-1]
 
@@ -157,12 +168,17 @@ def test_check_explorer_script_passes(page):
 def test_check_explorer_script_catches_a_wrong_direction(tmp_path, data):
     # the same page with the activity scaling of the signal inverted must fail the check
     bad = Path(write_explorer_page(tmp_path / "bad.html", data))
-    text = bad.read_text(encoding="utf-8").replace("var f = a / cfg.base_activity_MCi * n, S = []",
-                                                   "var f = cfg.base_activity_MCi / a * n, S = []")
+    text = bad.read_text(encoding="utf-8").replace(
+        "var f = a / cfg.base_activity_MCi * n, S = []", "var f = cfg.base_activity_MCi / a * n, S = []"
+    )
     assert "cfg.base_activity_MCi / a" in text
     bad.write_text(text, encoding="utf-8")
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_explorer.py"), str(bad)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_explorer.py"), str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 1
     assert "activity up: mu should fall" in run.stdout
 
@@ -170,9 +186,15 @@ def test_check_explorer_script_catches_a_wrong_direction(tmp_path, data):
 @needs_browser
 def test_check_explorer_script_blocks_the_network(tmp_path, data):
     bad = Path(write_explorer_page(tmp_path / "net.html", data))
-    bad.write_text(bad.read_text(encoding="utf-8").replace(
-        "<body>", "<body><img src='http://example.invalid/pixel.png' alt=''>"), encoding="utf-8")
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_explorer.py"), str(bad)],
-                         capture_output=True, text=True, timeout=300)
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace("<body>", "<body><img src='http://example.invalid/pixel.png' alt=''>"),
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_explorer.py"), str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 1
     assert "network request to http://example.invalid" in run.stdout

@@ -78,8 +78,9 @@ def test_fc_approaches_wilks_where_wilks_must_hold(model):
     0.2 %), an interior point and a profile grid covering only its neighbourhood: the model is
     linear across its errors, and the toy Delta chi^2 must be chi^2 with 2 dof."""
     scale = 1e6
-    big = fc.LinearOscillationModel(model.signal_no_osc * scale, model.background * scale,
-                                    lambda m: model.deficit_fn(m) * scale, None, 0.005)
+    big = fc.LinearOscillationModel(
+        model.signal_no_osc * scale, model.background * scale, lambda m: model.deficit_fn(m) * scale, None, 0.005
+    )
     d = fc.toy_delta_chi2(big, 0.01, 1.0, 4000, seed=5, dm2_profile_eV2=np.geomspace(0.95, 1.05, 801))
     lo, hi = fc.quantile_interval(d, 0.95, z=3.0)
     assert lo <= fc.WILKS_95_2DOF <= hi
@@ -106,8 +107,7 @@ def test_committed_map_is_found_and_reproduced(fit, model):
     # recompute a few points with 400 new toys: the committed value must sit at the 95 % point
     n = 400
     for i, j in [(0, 10), (25, 25), (40, 20), (49, 30)]:
-        d = fc.toy_delta_chi2(model, s[i], m[j], n, seed=777, dm2_profile_eV2=fc.default_profile_grid(),
-                              index=(i, j))
+        d = fc.toy_delta_chi2(model, s[i], m[j], n, seed=777, dm2_profile_eV2=fc.default_profile_grid(), index=(i, j))
         frac = np.mean(d <= crit[i, j])
         err = np.sqrt(0.95 * 0.05 / n + 0.95 * 0.05 / 1000)
         assert abs(frac - 0.95) < 4 * err, (i, j, frac)

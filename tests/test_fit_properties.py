@@ -75,7 +75,8 @@ def test_scales_and_scan(fit):
     thresholds = [1.0, 2.5, 4.0]
     assert fit.threshold_scan(thresholds) == pytest.approx([fit.limit(t) for t in thresholds], rel=1e-12)
     assert fit.threshold_scan(thresholds, signal_scale=2.0) == pytest.approx(
-        [fit.limit(t, signal_scale=2.0) for t in thresholds], rel=1e-12)
+        [fit.limit(t, signal_scale=2.0) for t in thresholds], rel=1e-12
+    )
 
 
 def test_pseudo_experiments_scatter_around_the_asimov_limit(fit):

@@ -81,10 +81,12 @@ def test_distance_distributions(paper, mm_fit):
     det = paper.detector
     edges = p.distance_edges_cm
     # without vertex smearing: the exact flux and volume in each bin
-    np.testing.assert_allclose(p.signal_distance_fraction, det.flux_in_bins_cm(edges) / det.flux_integral_cm,
-                               rtol=1e-10, atol=1e-15)
-    np.testing.assert_allclose(p.background_distance_fraction, det.volume_in_bins_cm3(edges) / det.volume_cm3,
-                               rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(
+        p.signal_distance_fraction, det.flux_in_bins_cm(edges) / det.flux_integral_cm, rtol=1e-10, atol=1e-15
+    )
+    np.testing.assert_allclose(
+        p.background_distance_fraction, det.volume_in_bins_cm3(edges) / det.volume_cm3, rtol=1e-10, atol=1e-15
+    )
     # with the 1 cm vertex resolution only the bins at the edges of the volume change much
     q = FullInformationPrediction(paper, "TL", mm_fit=mm_fit)
     qe = q.distance_edges_cm
@@ -165,8 +167,10 @@ def test_flat_distance_and_time_carry_no_information(paper, mm_fit):
 def test_more_information_never_hurts_and_nuisances_never_help(paper, mm_fit, full_all, only_T):
     rows = {}
     for name, pred in (("T", only_T), ("TLt", full_all)):
-        rows[name] = [MagneticMomentFullFit.from_prediction(pred, signal_norm_sigma=s, background_norm_sigma=b).limit()
-                      for s, b in ((0.0, 0.0), (None, 0.0), (0.0, None), (None, None))]
+        rows[name] = [
+            MagneticMomentFullFit.from_prediction(pred, signal_norm_sigma=s, background_norm_sigma=b).limit()
+            for s, b in ((0.0, 0.0), (None, 0.0), (0.0, None), (None, None))
+        ]
         known, sig_free, bkg_free, both_free = rows[name]
         assert known < sig_free <= both_free
         assert known < bkg_free <= both_free
@@ -196,8 +200,10 @@ def test_source_off_constraint(only_T):
     sig = fit.source_off_sigmas(300.0)
     n_off = only_T.background.sum() * 3.0
     assert sig["background"] == pytest.approx(1.0 / np.sqrt(n_off), rel=1e-12)
-    lims = [MagneticMomentFullFit.from_prediction(only_T, background_norm_sigma=b).limit()
-            for b in (0.0, sig, MagneticMomentFullFit.from_prediction(only_T).source_off_sigmas(30.0), None)]
+    lims = [
+        MagneticMomentFullFit.from_prediction(only_T, background_norm_sigma=b).limit()
+        for b in (0.0, sig, MagneticMomentFullFit.from_prediction(only_T).source_off_sigmas(30.0), None)
+    ]
     assert lims[0] < lims[1] < lims[2] < lims[3]
 
 
@@ -209,13 +215,18 @@ def test_exposure_scaling(paper):
     big = MagneticMomentFullFit(paper.with_options(source_mci=50.0, background_scale=10.0))
     mu10 = big.limit()
     assert float(base.chi2(mu10)) == pytest.approx(base.delta_chi2 / 10.0, rel=1e-8)
-    assert mu10 / base.limit() == pytest.approx(10 ** -0.25, rel=0.05)
+    assert mu10 / base.limit() == pytest.approx(10**-0.25, rel=0.05)
 
 
 def test_pinned_limits(full_all, only_T):
     """The table of chapter 7 (Asimov, 2 keV, one-sided 95 %): pinned to 0.1 %."""
-    expected = {("T", None, None): 6.008e-12, ("TLt", 0.0, 0.0): 4.741e-12, ("TLt", None, None): 5.291e-12,
-                ("TLt", None, 0.0): 5.206e-12, ("TLt", 0.0, None): 4.807e-12}
+    expected = {
+        ("T", None, None): 6.008e-12,
+        ("TLt", 0.0, 0.0): 4.741e-12,
+        ("TLt", None, None): 5.291e-12,
+        ("TLt", None, 0.0): 5.206e-12,
+        ("TLt", 0.0, None): 4.807e-12,
+    }
     preds = {"T": only_T, "TLt": full_all}
     for (obs, s, b), value in expected.items():
         lim = MagneticMomentFullFit.from_prediction(preds[obs], signal_norm_sigma=s, background_norm_sigma=b).limit()
@@ -281,15 +292,18 @@ def test_sterile_L_is_the_paper_analysis(sterile_L):
     np.testing.assert_allclose(ref.chi2(s, DM2), ref.delta_chi2, rtol=1e-9)
     assert sterile_L.delta_chi2 == pytest.approx(5.991, abs=1e-3)  # 95 % CL, 2 dof
     grid_s, grid_m = np.linspace(0.0, 0.4, 9), np.geomspace(0.1, 20.0, 7)
-    np.testing.assert_allclose(sterile_L.chi2_grid(grid_s, grid_m), ref.chi2_grid(grid_s, grid_m),
-                               rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(
+        sterile_L.chi2_grid(grid_s, grid_m), ref.chi2_grid(grid_s, grid_m), rtol=1e-9, atol=1e-10
+    )
 
 
 def test_sterile_LT_sums_to_L(sterile_L, sterile_LT):
-    np.testing.assert_allclose(sterile_LT.signal_no_oscillation.sum(axis=0), sterile_L.signal_no_oscillation[0],
-                               rtol=1e-10)
-    np.testing.assert_allclose(sterile_LT.backgrounds.sum(axis=(0, 1)), sterile_L.backgrounds.sum(axis=(0, 1)),
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        sterile_LT.signal_no_oscillation.sum(axis=0), sterile_L.signal_no_oscillation[0], rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        sterile_LT.backgrounds.sum(axis=(0, 1)), sterile_L.backgrounds.sum(axis=(0, 1)), rtol=1e-9
+    )
     np.testing.assert_allclose(sterile_LT.signal(0.3, 2.0).sum(axis=0), sterile_L.signal(0.3, 2.0)[0], rtol=1e-10)
 
 
@@ -305,8 +319,14 @@ def test_sterile_chi2_equals_direct_profiling(sterile_LT):
 
 
 def test_sterile_split_backgrounds_against_a_direct_fit(paper, sterile_L):
-    fit = SterileFullFit(paper, "LT", response=sterile_L.response, background_groups="xe136",
-                         background_norm_sigma={"136Xe": None, "other": 0.05}, signal_norm_sigma=0.02)
+    fit = SterileFullFit(
+        paper,
+        "LT",
+        response=sterile_L.response,
+        background_groups="xe136",
+        background_norm_sigma={"136Xe": None, "other": 0.05},
+        signal_norm_sigma=0.02,
+    )
     S = fit.signal(0.15, 3.0)
     B = fit.backgrounds
     D = fit.signal_no_oscillation + B.sum(axis=0)
@@ -325,8 +345,9 @@ def test_energy_information_improves_the_sterile_reach(paper, sterile_L, sterile
     s_LT = sterile_LT.sensitivity(DM2)
     assert np.all(s_LT < s_L)
     # and separate 136Xe / other normalisations, both free, still do better than L alone
-    split = SterileFullFit(paper, "LT", response=sterile_L.response, background_groups="xe136",
-                           background_norm_sigma=None)
+    split = SterileFullFit(
+        paper, "LT", response=sterile_L.response, background_groups="xe136", background_norm_sigma=None
+    )
     assert np.all(split.sensitivity(DM2) < s_L)
     np.testing.assert_allclose(s_L, [0.3540, 0.1610, 0.1486, 0.1701, 0.3847], rtol=2e-3)
 

@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from lxenu.gallium import (CROSS_SECTION_EVALUATIONS, GALLIUM_RUNS, RUNS_2014, RUNS_BEST, averaged_survival,
-                           gallium_chi2_grid, gallium_fit)
+from lxenu.gallium import (
+    CROSS_SECTION_EVALUATIONS,
+    GALLIUM_RUNS,
+    RUNS_2014,
+    RUNS_BEST,
+    averaged_survival,
+    gallium_chi2_grid,
+    gallium_fit,
+)
 
 S = np.linspace(0.0, 1.0, 401)
 M = np.geomspace(0.1, 100.0, 200)
@@ -25,7 +32,7 @@ def test_profiled_normalisation_is_the_numerical_minimum():
     for s, m in [(0.0, 1.0), (0.3, 2.0), (0.8, 20.0)]:
         preds = [float(averaged_survival(r, s, m)) for r in GALLIUM_RUNS]
 
-        def chi2(xi):
+        def chi2(xi, preds=preds):
             return sum(((r.ratio - (1 + xi) * p) / r.error) ** 2 for r, p in zip(GALLIUM_RUNS, preds)) + (xi / sig) ** 2
 
         ref = minimize_scalar(chi2, bounds=(-0.5, 0.5), method="bounded", options={"xatol": 1e-12}).fun

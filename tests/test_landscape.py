@@ -81,7 +81,7 @@ def test_mass_scaling_density(paper_cr51, paper_fit):
     assert row.mass_t == pytest.approx(2.0 * paper_cr51.detector.mass_t, rel=1e-12)
     assert row.mu_paper_muB == pytest.approx(paper_fit.limit(None, 2.0, 2.0), rel=1e-9)
     # ... and with thousands of events chi^2 is Gaussian in mu^2: mu_lim ~ exposure^(-1/4)
-    assert row.mu_paper_muB / paper_fit.limit() == pytest.approx(2.0 ** -0.25, rel=0.01)
+    assert row.mu_paper_muB / paper_fit.limit() == pytest.approx(2.0**-0.25, rel=0.01)
 
 
 def test_distance_enters_through_the_flux_integral_only(paper_cr51, paper_fit):

@@ -19,7 +19,7 @@ def toy():
     S = 40.0 * np.exp(-T / 30.0)
     M = 15.0 / T
     B1 = np.full_like(T, 25.0)
-    B2 = 10.0 * np.exp(-((T - 30.0) / 8.0) ** 2) + 0.5
+    B2 = 10.0 * np.exp(-(((T - 30.0) / 8.0) ** 2)) + 0.5
     return S, M, np.vstack([B1, B2])
 
 
@@ -36,8 +36,12 @@ def brute_force(S, M, B, data, x, sigmas, start):
         pulls = sum(((theta[i] - 1.0) / sigmas[i]) ** 2 for i in free if sigmas[i] is not None)
         return poisson_chi2(N, data) + pulls
 
-    res = optimize.minimize(f, np.asarray(start)[free], method="Nelder-Mead",
-                            options={"xatol": 1e-11, "fatol": 1e-13, "maxiter": 40000, "maxfev": 40000})
+    res = optimize.minimize(
+        f,
+        np.asarray(start)[free],
+        method="Nelder-Mead",
+        options={"xatol": 1e-11, "fatol": 1e-13, "maxiter": 40000, "maxfev": 40000},
+    )
     theta = np.ones(len(sigmas))
     theta[free] = res.x
     return res.fun, theta

@@ -57,7 +57,7 @@ def test_limit_falls_with_exposure(mm_fit):
     stronger = mm_fit.limit_for(2.0, source_mci=10.0)
     assert five < stronger < base
     # statistics-limited: the limit scales roughly as exposure^(-1/4)
-    assert five / base == pytest.approx(5 ** -0.25, rel=0.05)
+    assert five / base == pytest.approx(5**-0.25, rel=0.05)
 
 
 def test_running_past_a_few_lifetimes_only_adds_background(mm_fit):

@@ -5,9 +5,15 @@ from scipy.special import expn
 
 from lxenu import attenuation as att
 from lxenu.backgrounds import PB214_BRANCHES, Krypton85, Radon222
-from lxenu.beta_decay import BetaBranch, generalized_fermi_function, lambda2, fermi_function
+from lxenu.beta_decay import BetaBranch, fermi_function, generalized_fermi_function, lambda2
 from lxenu.constants import ELECTRON_MASS_KEV, FINE_STRUCTURE, MAGNETIC_PREFACTOR_CM2, SECONDS_PER_DAY
-from lxenu.solar import SOLAR_FLUX_CM2_S, SolarNeutrinos, allowed_beta_plus_neutrino_spectrum, survival_probability, PRODUCTION_DENSITY_NA_CM3
+from lxenu.solar import (
+    PRODUCTION_DENSITY_NA_CM3,
+    SOLAR_FLUX_CM2_S,
+    SolarNeutrinos,
+    allowed_beta_plus_neutrino_spectrum,
+    survival_probability,
+)
 
 WINDOW = np.arange(2.0, 140.0001, 0.1)
 ALL = np.linspace(0.0, 1100.0, 2201)
@@ -15,12 +21,15 @@ ALL = np.linspace(0.0, 1100.0, 2201)
 
 # ---------------------------------------------------------------- 85Kr: lambda_2 Coulomb function
 
+
 def test_generalized_fermi_functions_limits():
     T = np.array([10.0, 100.0, 500.0])
     np.testing.assert_allclose(lambda2(0, T, 85), 1.0, rtol=1e-12)
     # F_0 here is fermi_function without its (1 + gamma)/2 convention
     g = np.sqrt(1 - (FINE_STRUCTURE * 37) ** 2)
-    np.testing.assert_allclose(generalized_fermi_function(1, 37, T, 85), fermi_function(37, T, 85) * 2 / (1 + g), rtol=1e-12)
+    np.testing.assert_allclose(
+        generalized_fermi_function(1, 37, T, 85), fermi_function(37, T, 85) * 2 / (1 + g), rtol=1e-12
+    )
 
 
 def test_lambda2_p2_stays_finite_at_low_momentum():
@@ -41,7 +50,9 @@ def test_kr85_mean_energy_against_ensdf():
     # ENSDF mean beta energy 251 keV: the Coulomb function closes the gap
     assert abs(coulomb.mean_kinetic_energy_keV() - 251.0) < 1.0 < abs(plain.mean_kinetic_energy_keV() - 251.0)
     # cross-check the mean against quad
-    assert integrate.quad(lambda E: E * coulomb.pdf(E), 0, 687, limit=200)[0] == pytest.approx(coulomb.mean_kinetic_energy_keV(), rel=1e-5)
+    assert integrate.quad(lambda E: E * coulomb.pdf(E), 0, 687, limit=200)[0] == pytest.approx(
+        coulomb.mean_kinetic_energy_keV(), rel=1e-5
+    )
 
 
 def test_kr85_option_normalised_and_moves_window_by_5_percent():
@@ -56,13 +67,15 @@ def test_kr85_option_normalised_and_moves_window_by_5_percent():
 
 # ---------------------------------------------------------------- 214Pb: single-site and ground-state shape
 
+
 def test_radon_default_unchanged_and_exposure_scaling():
     rn = Radon222()
     assert rn.surviving_fraction() == pytest.approx(1.0)
     assert len(rn.branches) == 4
     assert rn.events_per_tonne_day(ALL).sum() == pytest.approx(rn.decays_per_tonne_day(), rel=1e-6)
-    np.testing.assert_allclose(Radon222(activity_uBq_per_kg=0.3).events_per_tonne_day(WINDOW),
-                               3 * rn.events_per_tonne_day(WINDOW), rtol=1e-12)
+    np.testing.assert_allclose(
+        Radon222(activity_uBq_per_kg=0.3).events_per_tonne_day(WINDOW), 3 * rn.events_per_tonne_day(WINDOW), rtol=1e-12
+    )
 
 
 def test_single_site_cut_removes_excited_branches():
@@ -71,7 +84,9 @@ def test_single_site_cut_removes_excited_branches():
     # low-energy window untouched (only the ground-state branch reaches it) ...
     np.testing.assert_allclose(cut.events_per_tonne_day(WINDOW), Radon222().events_per_tonne_day(WINDOW), rtol=1e-12)
     # ... high energies lose the beta + gamma branches
-    assert cut.events_per_tonne_day([300.0, 1100.0]).sum() < 0.2 * Radon222().events_per_tonne_day([300.0, 1100.0]).sum()
+    assert (
+        cut.events_per_tonne_day([300.0, 1100.0]).sum() < 0.2 * Radon222().events_per_tonne_day([300.0, 1100.0]).sum()
+    )
 
 
 def test_naked_beta_adds_low_energy_events():
@@ -79,13 +94,22 @@ def test_naked_beta_adds_low_energy_events():
     naked = Radon222(naked_beta_fraction=f, excited_single_site_fraction=0.0)
     assert naked.surviving_fraction() == pytest.approx(0.110 + f * (1 - 0.110))
     extra = naked.events_per_tonne_day(WINDOW).sum() - Radon222().events_per_tonne_day(WINDOW).sum()
-    expected = naked.decays_per_tonne_day() * f * sum(
-        i * BetaBranch(1019.0 - lvl, 83, 214, 1.0).fraction_in_bins(WINDOW).sum() for lvl, i in PB214_BRANCHES[1:])
+    expected = (
+        naked.decays_per_tonne_day()
+        * f
+        * sum(
+            i * BetaBranch(1019.0 - lvl, 83, 214, 1.0).fraction_in_bins(WINDOW).sum() for lvl, i in PB214_BRANCHES[1:]
+        )
+    )
     assert extra == pytest.approx(expected, rel=1e-10)
     # per-level fractions
     per_level = Radon222(naked_beta_fraction=(f, f, f))
-    np.testing.assert_allclose(per_level.events_per_tonne_day(WINDOW), Radon222(naked_beta_fraction=f).events_per_tonne_day(WINDOW))
-    assert Radon222(naked_beta_fraction=f).events_per_tonne_day(ALL).sum() == pytest.approx(Radon222().decays_per_tonne_day(), rel=1e-6)
+    np.testing.assert_allclose(
+        per_level.events_per_tonne_day(WINDOW), Radon222(naked_beta_fraction=f).events_per_tonne_day(WINDOW)
+    )
+    assert Radon222(naked_beta_fraction=f).events_per_tonne_day(ALL).sum() == pytest.approx(
+        Radon222().decays_per_tonne_day(), rel=1e-6
+    )
 
 
 def test_ground_state_empirical_shape_option():
@@ -95,12 +119,15 @@ def test_ground_state_empirical_shape_option():
     assert soft.events_per_tonne_day(WINDOW).sum() > Radon222().events_per_tonne_day(WINDOW).sum()
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"naked_beta_fraction": 1.5}, "naked_beta_fraction"),
-    ({"naked_beta_fraction": (0.1, 0.2)}, "naked_beta_fraction"),
-    ({"excited_single_site_fraction": -0.1}, "excited_single_site_fraction"),
-    ({"ground_state_shape_params": (1.0,)}, "ground_state_shape_params"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"naked_beta_fraction": 1.5}, "naked_beta_fraction"),
+        ({"naked_beta_fraction": (0.1, 0.2)}, "naked_beta_fraction"),
+        ({"excited_single_site_fraction": -0.1}, "excited_single_site_fraction"),
+        ({"ground_state_shape_params": (1.0,)}, "ground_state_shape_params"),
+    ],
+)
 def test_radon_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
         Radon222(**kwargs)
@@ -123,6 +150,7 @@ def test_bad_edges_named():
 
 # ---------------------------------------------------------------- solar neutrinos through a magnetic moment
 
+
 def _pp_magnetic_reference(T1, T2, mu, weight_by_pee):
     """Closed-form magnetic cross section integrated (quad) over the normalised pp spectrum."""
     endpoint = 420.22
@@ -137,8 +165,17 @@ def _pp_magnetic_reference(T1, T2, mu, weight_by_pee):
         return s * (survival_probability(E, PRODUCTION_DENSITY_NA_CM3["pp"]) if weight_by_pee else 1.0)
 
     emin = 0.5 * (T1 + np.sqrt(T1**2 + 2 * ELECTRON_MASS_KEV * T1))  # threshold E for recoil T1
-    val = integrate.quad(lambda E: allowed_beta_plus_neutrino_spectrum(E, endpoint, 1, 2) * sigma(E),
-                         emin, endpoint, limit=400, epsabs=0, epsrel=1e-10)[0] / norm
+    val = (
+        integrate.quad(
+            lambda E: allowed_beta_plus_neutrino_spectrum(E, endpoint, 1, 2) * sigma(E),
+            emin,
+            endpoint,
+            limit=400,
+            epsabs=0,
+            epsrel=1e-10,
+        )[0]
+        / norm
+    )
     electrons = 1e6 * 54 * 6.02214076e23 / 131.293
     return SOLAR_FLUX_CM2_S["pp"] * val * electrons * SECONDS_PER_DAY
 
@@ -162,9 +199,13 @@ def test_magnetic_scaling_and_flavour_choice():
     no_osc = SolarNeutrinos(mu_nu_muB=1e-11, flavours_with_moment="e", oscillations=False)
     np.testing.assert_allclose(no_osc.magnetic_events_per_tonne_day(WINDOW), m, rtol=1e-12)
     # weak + magnetic = total; mu = 0 is the paper
-    np.testing.assert_allclose(base.events_per_tonne_day(WINDOW), SolarNeutrinos().events_per_tonne_day(WINDOW) + m, rtol=1e-12)
+    np.testing.assert_allclose(
+        base.events_per_tonne_day(WINDOW), SolarNeutrinos().events_per_tonne_day(WINDOW) + m, rtol=1e-12
+    )
     # flux scaling (exposure-like linearity)
-    np.testing.assert_allclose(SolarNeutrinos(mu_nu_muB=1e-11, flux_scale=2).magnetic_events_per_tonne_day(WINDOW), 2 * m, rtol=1e-12)
+    np.testing.assert_allclose(
+        SolarNeutrinos(mu_nu_muB=1e-11, flux_scale=2).magnetic_events_per_tonne_day(WINDOW), 2 * m, rtol=1e-12
+    )
 
 
 def test_spectrum_density_matches_bins():
@@ -175,12 +216,15 @@ def test_spectrum_density_matches_bins():
     np.testing.assert_allclose(dens, bins, rtol=1e-5)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: SolarNeutrinos(mu_nu_muB=-1e-11), "mu_nu_muB"),
-    (lambda: SolarNeutrinos(flavours_with_moment="mu"), "flavours_with_moment"),
-    (lambda: SolarNeutrinos(mu_nu_muB=1e-11).events_per_tonne_day([0.0, 10.0]), "edges_keV"),
-    (lambda: SolarNeutrinos().magnetic_events_per_tonne_day([1.0, 10.0], component="8B"), "component"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: SolarNeutrinos(mu_nu_muB=-1e-11), "mu_nu_muB"),
+        (lambda: SolarNeutrinos(flavours_with_moment="mu"), "flavours_with_moment"),
+        (lambda: SolarNeutrinos(mu_nu_muB=1e-11).events_per_tonne_day([0.0, 10.0]), "edges_keV"),
+        (lambda: SolarNeutrinos().magnetic_events_per_tonne_day([1.0, 10.0], component="8B"), "component"),
+    ],
+)
 def test_solar_bad_input(call, name):
     with pytest.raises(ValueError, match=name):
         call()

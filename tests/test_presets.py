@@ -21,21 +21,21 @@ DAYS_PER_YEAR = 365.25
 
 #: Published fiducial masses of the electron-recoil / low-energy analyses, t.
 PUBLISHED_FIDUCIAL_T = {
-    "xenonnt": 4.37,   # XENON, PRL 129 (2022) 161805, arXiv:2207.11330 (SR0 ER search)
-    "lz": 5.5,         # LZ, PRD 108 (2023) 072006, arXiv:2307.15753 (abstract)
+    "xenonnt": 4.37,  # XENON, PRL 129 (2022) 161805, arXiv:2207.11330 (SR0 ER search)
+    "lz": 5.5,  # LZ, PRD 108 (2023) 072006, arXiv:2307.15753 (abstract)
     "pandax4t": 2.67,  # PandaX-4T, PRL 127 (2021) 261802, arXiv:2107.13438 (commissioning run)
 }
 #: Published exposures (t yr) and live times (d) of those runs: exposure / live time must give the mass.
 PUBLISHED_EXPOSURES = {
-    "xenonnt": (1.16, 97.1),   # arXiv:2207.11330: 1.16 t yr (abstract), 97.1 live days
+    "xenonnt": (1.16, 97.1),  # arXiv:2207.11330: 1.16 t yr (abstract), 97.1 live days
     "pandax4t": (0.63, 86.0),  # arXiv:2107.13438: 0.63 t yr (abstract), 86.0 live days
 }
 #: Active (TPC) cylinders, diameter and height in m, that each fiducial volume must fit inside.
 TPC_DIAMETER_HEIGHT_M = {
     "xenonnt": (1.328, 1.486),  # XENON, EPJC 84 (2024) 784, arXiv:2402.10446
-    "lz": (1.456, 1.456),       # LZ, NIM A 953 (2020) 163047, arXiv:1910.09124 ("1.5 m in diameter and height")
-    "pandax4t": (1.185, 1.185), # PandaX-4T, Sci. China PMA 62 (2019) 31011, arXiv:1806.02229
-    "xlzd": (2.98, 2.97),       # XLZD design book, arXiv:2410.17137
+    "lz": (1.456, 1.456),  # LZ, NIM A 953 (2020) 163047, arXiv:1910.09124 ("1.5 m in diameter and height")
+    "pandax4t": (1.185, 1.185),  # PandaX-4T, Sci. China PMA 62 (2019) 31011, arXiv:1806.02229
+    "xlzd": (2.98, 2.97),  # XLZD design book, arXiv:2410.17137
 }
 #: XLZD baseline active target, t (arXiv:2410.17137, abstract).
 XLZD_ACTIVE_T = 60.0
@@ -214,8 +214,10 @@ def test_preset_results_pinned(results):
 
 def test_signal_is_electron_density_times_flux_integral_for_every_preset(results):
     """Same source and run: signal / (n_e x int dV / 4 pi L^2) is one constant across detectors."""
-    ratios = [r["signal"] / (r["exp"].detector.electrons_per_cm3 * r["exp"].detector.flux_integral_cm)
-              for r in results.values()]
+    ratios = [
+        r["signal"] / (r["exp"].detector.electrons_per_cm3 * r["exp"].detector.flux_integral_cm)
+        for r in results.values()
+    ]
     assert np.ptp(ratios) / np.mean(ratios) < 1e-9
 
 
@@ -230,7 +232,8 @@ def test_signal_proportional_to_activity(name):
     exp = Experiment.from_file(name)
     a = exp.source.activity_MCi
     assert exp.with_options(source_mci=2.5 * a).signal.total_events() == pytest.approx(
-        2.5 * exp.signal.total_events(), rel=1e-12)
+        2.5 * exp.signal.total_events(), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("name", NEW_PRESETS)
@@ -256,8 +259,7 @@ def test_xenonnt_background_reproduces_published_er_rate():
 
 def test_background_levels_order_as_measured():
     """Radon, the dominant low-energy ER background: XLZD goal < XENONnT < LZ < PandaX-4T."""
-    rn = {n: dict(Experiment.from_file(n).backgrounds.components)["rn222"].activity_uBq_per_kg
-          for n in REAL_DETECTORS}
+    rn = {n: dict(Experiment.from_file(n).backgrounds.components)["rn222"].activity_uBq_per_kg for n in REAL_DETECTORS}
     assert rn["xlzd"] < rn["xenonnt"] < rn["lz"] < rn["pandax4t"]
     for name in REAL_DETECTORS:
         keys = dict(Experiment.from_file(name).backgrounds.components)

@@ -19,8 +19,14 @@ def test_paper_signal_in_window(paper):
 def test_total_is_decays_times_electrons_times_flux_times_cross_section(paper):
     det = paper.detector
     decays = paper.run.source_decays(paper.source)
-    expected = decays * det.electrons_per_cm3 * det.flux_integral_cm * (
-        0.9 * sigma_total(750.0, sin2_theta_w=paper.sin2_theta_w) + 0.1 * sigma_total(430.0, sin2_theta_w=paper.sin2_theta_w)
+    expected = (
+        decays
+        * det.electrons_per_cm3
+        * det.flux_integral_cm
+        * (
+            0.9 * sigma_total(750.0, sin2_theta_w=paper.sin2_theta_w)
+            + 0.1 * sigma_total(430.0, sin2_theta_w=paper.sin2_theta_w)
+        )
     )
     assert paper.signal.total_events() == pytest.approx(expected, rel=1e-12)
 

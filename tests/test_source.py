@@ -64,8 +64,12 @@ def test_source_shape_points_inside_cylinder(rng):
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [({"activity_MCi": -1}, "activity_MCi"), ({"activity_MCi": 0}, "activity_MCi"),
-     ({"mean_life_days": 0}, "mean_life_days"), ({"activity_MCi": float("nan")}, "activity_MCi")],
+    [
+        ({"activity_MCi": -1}, "activity_MCi"),
+        ({"activity_MCi": 0}, "activity_MCi"),
+        ({"mean_life_days": 0}, "mean_life_days"),
+        ({"activity_MCi": float("nan")}, "activity_MCi"),
+    ],
 )
 def test_bad_source_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -74,8 +78,13 @@ def test_bad_source_input(kwargs, name):
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [({"days": 0}, "days"), ({"days": -5}, "days"), ({"deployments": 0}, "deployments"),
-     ({"deployments": 1.5}, "deployments"), ({"start_day": -1}, "start_day")],
+    [
+        ({"days": 0}, "days"),
+        ({"days": -5}, "days"),
+        ({"deployments": 0}, "deployments"),
+        ({"deployments": 1.5}, "deployments"),
+        ({"start_day": -1}, "start_day"),
+    ],
 )
 def test_bad_run_plan(kwargs, name):
     with pytest.raises(ValueError, match=name):

@@ -29,7 +29,9 @@ def test_thin_target_limit_is_mu_times_flux_integral():
     assert p < mu * DET.flux_integral_cm
     thin = CylindricalDetector(density_g_cm3=1e-4)
     mu_thin = att.mass_attenuation_cm2_g("Xe", E) * 1e-4
-    assert sg.fiducial_interaction_probability(E, thin, 0.0, 0.0) == pytest.approx(mu_thin * thin.flux_integral_cm, rel=1e-3)
+    assert sg.fiducial_interaction_probability(E, thin, 0.0, 0.0) == pytest.approx(
+        mu_thin * thin.flux_integral_cm, rel=1e-3
+    )
 
 
 def test_paper_arithmetic():
@@ -60,8 +62,17 @@ def test_klein_nishina_total_and_thomson_limit():
     def kn_total(E):
         k = E / ELECTRON_MASS_KEV
         r2 = 2.8179403262e-13**2
-        return 2 * np.pi * r2 * ((1 + k) / k**2 * (2 * (1 + k) / (1 + 2 * k) - np.log(1 + 2 * k) / k)
-                                 + np.log(1 + 2 * k) / (2 * k) - (1 + 3 * k) / (1 + 2 * k) ** 2)
+        return (
+            2
+            * np.pi
+            * r2
+            * (
+                (1 + k) / k**2 * (2 * (1 + k) / (1 + 2 * k) - np.log(1 + 2 * k) / k)
+                + np.log(1 + 2 * k) / (2 * k)
+                - (1 + 3 * k) / (1 + 2 * k) ** 2
+            )
+        )
+
     for E in [1.0, 511.0, 1500.0, 2754.0]:
         assert sg.klein_nishina_sigma_cm2(np.array([E]))[0] == pytest.approx(kn_total(E), rel=1e-8)
     assert kn_total(1.0) == pytest.approx(8 * np.pi / 3 * 2.8179403262e-13**2, rel=5e-3)
@@ -79,8 +90,10 @@ def test_compton_share_below_total_attenuation():
     b = sg.single_site_window_fraction(E, 140.0, 560.0)
     np.testing.assert_allclose(a + b, sg.single_site_window_fraction(E, 0.0, 560.0), rtol=1e-8)
     # requiring the scattered photon to escape only removes events
-    assert np.all(sg.single_site_window_fraction(E[1:], 2.0, 560.0, escape_path_cm=5.0)
-                  < sg.single_site_window_fraction(E[1:], 2.0, 560.0))
+    assert np.all(
+        sg.single_site_window_fraction(E[1:], 2.0, 560.0, escape_path_cm=5.0)
+        < sg.single_site_window_fraction(E[1:], 2.0, 560.0)
+    )
 
 
 def test_inventory_decay_and_rates():
@@ -99,7 +112,9 @@ def test_inventory_decay_and_rates():
     expected = 1e6 * SECONDS_PER_DAY * (0.9999 * p_na[0] + 0.9986 * p_na[1])
     assert inv.fiducial_rate_per_day(0.0, by_nuclide=True)["24Na"] == pytest.approx(expected, rel=1e-12)
     # short-lived share of MeV gammas falls with time
-    assert inv.short_lived_fraction(0.0) == pytest.approx(0.5 * (0.9999 + 0.9986) / (0.5 * (0.9999 + 0.9986) + 0.5 * (0.9985 + 0.9998)), rel=1e-12)
+    assert inv.short_lived_fraction(0.0) == pytest.approx(
+        0.5 * (0.9999 + 0.9986) / (0.5 * (0.9999 + 0.9986) + 0.5 * (0.9985 + 0.9998)), rel=1e-12
+    )
     assert inv.short_lived_fraction(5.0) < 0.01
 
 
@@ -112,25 +127,29 @@ def test_inventory_from_gamma_emission_and_integral():
     quad = integrate.quad(lambda t: float(inv.fiducial_rate_per_day(t)), 0.0, 100.0, limit=200, epsrel=1e-10)[0]
     assert inv.fiducial_events_between(0.0, 100.0) == pytest.approx(quad, rel=1e-7)
     assert inv.fiducial_events_between(0.0, 10.0) + inv.fiducial_events_between(10.0, 100.0) == pytest.approx(
-        inv.fiducial_events_between(0.0, 100.0), rel=1e-12)
+        inv.fiducial_events_between(0.0, 100.0), rel=1e-12
+    )
     with pytest.raises(ValueError, match="shares"):
         sg.ImpurityInventory.from_gamma_emission(1e13, {"24Na": 0.5})
     with pytest.raises(ValueError, match="t_stop_days"):
         inv.fiducial_events_between(10.0, 5.0)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: sg.ImpurityInventory({"137Cs": 1.0}), "activities_Bq"),
-    (lambda: sg.ImpurityInventory({"24Na": -1.0}), "activities_Bq"),
-    (lambda: sg.ImpurityInventory({"24Na": 1.0}).gammas_per_day(-1.0), "t_days"),
-    (lambda: sg.fiducial_interaction_probability(4000.0), "E_keV"),
-    (lambda: sg.fiducial_interaction_probability(-1.0), "E_keV"),
-    (lambda: sg.fiducial_interaction_probability(1000.0, tungsten_cm=-1), "tungsten_cm"),
-    (lambda: sg.single_site_window_fraction(1500.0, 100.0, 50.0), "hi_keV"),
-    (lambda: sg.single_site_window_fraction(600.0, 2.0, 560.0, escape_path_cm=1.0), "E_keV - hi_keV"),
-    (lambda: sg.paper_estimate(0.0), "gammas_per_day"),
-    (lambda: sg.ImpurityInventory({"24Na": 1.0}, buildup="x").fiducial_rate_per_day(0.0), "buildup"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: sg.ImpurityInventory({"137Cs": 1.0}), "activities_Bq"),
+        (lambda: sg.ImpurityInventory({"24Na": -1.0}), "activities_Bq"),
+        (lambda: sg.ImpurityInventory({"24Na": 1.0}).gammas_per_day(-1.0), "t_days"),
+        (lambda: sg.fiducial_interaction_probability(4000.0), "E_keV"),
+        (lambda: sg.fiducial_interaction_probability(-1.0), "E_keV"),
+        (lambda: sg.fiducial_interaction_probability(1000.0, tungsten_cm=-1), "tungsten_cm"),
+        (lambda: sg.single_site_window_fraction(1500.0, 100.0, 50.0), "hi_keV"),
+        (lambda: sg.single_site_window_fraction(600.0, 2.0, 560.0, escape_path_cm=1.0), "E_keV - hi_keV"),
+        (lambda: sg.paper_estimate(0.0), "gammas_per_day"),
+        (lambda: sg.ImpurityInventory({"24Na": 1.0}, buildup="x").fiducial_rate_per_day(0.0), "buildup"),
+    ],
+)
 def test_bad_input(call, name):
     with pytest.raises(ValueError, match=name):
         call()

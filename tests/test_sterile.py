@@ -24,7 +24,7 @@ def test_survival_probability_limits():
 
 def test_bin_averaged_sin2_matches_quadrature():
     for dm2 in (0.01, 1.0, 30.0):
-        num, _ = integrate.quad(lambda L: np.sin(12.67 * dm2 * L / 750.0) ** 2, 100.0, 103.0, limit=200)
+        num, _ = integrate.quad(lambda L, dm2=dm2: np.sin(12.67 * dm2 * L / 750.0) ** 2, 100.0, 103.0, limit=200)
         assert bin_averaged_sin2(100.0, 103.0, 750.0, dm2) == pytest.approx(num / 3.0, rel=2e-3)
     # fast oscillations average to one half
     assert bin_averaged_sin2(100.0, 200.0, 750.0, 1e4) == pytest.approx(0.5, abs=1e-3)
@@ -66,12 +66,14 @@ def test_analytic_profile_equals_numerical_minimum(fit, norm_sigma):
         S = fit.signal(s, m)[keep]
         chi2, a, b = profiled_gaussian_chi2(S, B, D, norm_sigma, 0.005)
 
-        def full(p):
+        def full(p, S=S):
             pred = (1 + p[0]) * S + (1 + p[1]) * B
             pen = (p[1] / 0.005) ** 2 + (0.0 if norm_sigma is None else (p[0] / norm_sigma) ** 2)
             return np.sum((pred - D) ** 2 / D) + pen
 
-        res = optimize.minimize(full, x0=[0.0, 0.0], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 4000})
+        res = optimize.minimize(
+            full, x0=[0.0, 0.0], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 4000}
+        )
         assert chi2 == pytest.approx(res.fun, rel=1e-5, abs=1e-8)
         assert a == pytest.approx(res.x[0], abs=1e-4)
 
