@@ -26,9 +26,11 @@ nuclear radius R = 1.2 A^(1/3) fm (Behrens & Buehring, eq. (7.4) with L_0 = 1):
 
 .. math::
 
-    F(Z, W) = 2(1+\gamma)(2pR)^{2\gamma-2} e^{\pi y}
-              \frac{|\Gamma(\gamma + i y)|^2}{\Gamma(2\gamma+1)^2},
-    \quad \gamma = \sqrt{1-(\alpha Z)^2},\ y = \alpha Z W / p.
+    \begin{aligned}
+    F(Z, W) &= 2(1+\gamma)(2pR)^{2\gamma-2} e^{\pi y}
+              \frac{|\Gamma(\gamma + i y)|^2}{\Gamma(2\gamma+1)^2}, \\
+    \gamma &= \sqrt{1-(\alpha Z)^2},\quad y = \alpha Z W / p.
+    \end{aligned}
 """
 
 from __future__ import annotations

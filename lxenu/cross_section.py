@@ -5,9 +5,11 @@ for a neutrino of energy E and an electron recoil of kinetic energy T is
 
 .. math::
 
-    \frac{d\sigma}{dT} = \frac{G_F^2 m_e}{2\pi}\Big[(g_V+g_A)^2 + (g_V-g_A)^2\big(1-\tfrac{T}{E}\big)^2
-        + (g_A^2-g_V^2)\frac{m_e T}{E^2}\Big]
-        + \frac{\pi\alpha^2\mu_\nu^2}{m_e^2}\Big(\frac{1}{T}-\frac{1}{E}\Big),
+    \begin{aligned}
+    \frac{d\sigma}{dT} = {} & \frac{G_F^2 m_e}{2\pi}\Big[(g_V+g_A)^2 + (g_V-g_A)^2\big(1-\tfrac{T}{E}\big)^2 \\
+        & \qquad + (g_A^2-g_V^2)\frac{m_e T}{E^2}\Big] \\
+        & + \frac{\pi\alpha^2\mu_\nu^2}{m_e^2}\Big(\frac{1}{T}-\frac{1}{E}\Big),
+    \end{aligned}
 
 with :math:`\mu_\nu` in Bohr magnetons (so that :math:`\pi\alpha^2/m_e^2 = \pi r_e^2`), and
 :math:`0 \le T \le T_{max} = 2E^2/(m_e + 2E)`. For :math:`\nu_e`, charged and neutral
