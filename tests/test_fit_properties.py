@@ -87,3 +87,42 @@ def test_pseudo_experiments_scatter_around_the_asimov_limit(fit):
     assert not np.array_equal(limits, fit.pseudo_experiment_limits(n=200, seed=8))
     more = fit.pseudo_experiment_limits(n=200, seed=7, signal_scale=4.0)
     assert np.median(more) < np.median(limits)
+
+
+def test_data_limit_profiles_the_best_fit(fit):
+    from lxenu.magnetic_moment import _data_limit
+
+    _, S, M, B = fit.spectra()
+    target = fit.delta_chi2
+    # Asimov data without a moment: the data limit is the Asimov limit
+    assert _data_limit(S, M, B, S + B, target) * 1e-12 == pytest.approx(fit.limit(), rel=1e-6)
+    # data with a moment: the limit lies above the injected moment, and the chi2 rise from the
+    # best fit (x_hat = mu^2 > 0, not the boundary) reaches the threshold there
+    x_true = 16.0
+    data = S + x_true * M + B
+    lim = _data_limit(S, M, B, data, target)
+    assert lim > 4.0
+    from lxenu.statistics import poisson_chi2
+
+    assert poisson_chi2(S + lim**2 * M + B, data) - poisson_chi2(data, data) == pytest.approx(target, rel=1e-6)
+
+
+def test_profiled_gaussian_chi2_free_background_equals_numerical_minimum():
+    from scipy import optimize
+
+    from lxenu.statistics import profiled_gaussian_chi2
+
+    rng = np.random.default_rng(3)
+    S = rng.uniform(50, 100, 30)
+    B = rng.uniform(20, 60, 30) * np.linspace(0.5, 1.5, 30)
+    D = S * 0.9 + B * 1.1 + rng.normal(0, 3, 30)
+    for ss, sb in ((None, None), (0.02, None), (None, 0.005), (0.05, 0.01)):
+        chi2, a, b = profiled_gaussian_chi2(S, B, D, ss, sb)
+
+        def full(p, ss=ss, sb=sb):
+            pen = (0 if ss is None else (p[0] / ss) ** 2) + (0 if sb is None else (p[1] / sb) ** 2)
+            return np.sum(((1 + p[0]) * S + (1 + p[1]) * B - D) ** 2 / D) + pen
+
+        best = optimize.minimize(full, [0.0, 0.0], method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12})
+        assert chi2 == pytest.approx(best.fun, rel=1e-6, abs=1e-9)
+        assert (a, b) == pytest.approx(tuple(best.x), abs=1e-4)
