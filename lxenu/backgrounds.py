@@ -324,6 +324,15 @@ class BackgroundModel:
         comps = tuple((k, dataclasses.replace(c, **changes) if k == key else c) for k, c in self.components)
         return dataclasses.replace(self, components=comps)
 
+    def with_component(self, key: str, component) -> BackgroundModel:
+        """A copy with the component ``key`` replaced by (or, if absent, extended with) ``component``."""
+        if key not in COMPONENT_TYPES:
+            raise ValueError(f"background component must be one of {sorted(COMPONENT_TYPES)}; got {key!r}")
+        comps = tuple((k, component if k == key else c) for k, c in self.components)
+        if key not in self.keys:
+            comps += ((key, component),)
+        return dataclasses.replace(self, components=comps)
+
     def check_target(self, target: Target) -> None:
         """Raise a ``ValueError`` if a component cannot be computed for ``target``."""
         if self.components and not target.has_intrinsic_background_model:

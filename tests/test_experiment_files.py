@@ -267,3 +267,20 @@ def test_bad_command_lines_name_the_flag(argv, named):
 def test_the_issue_presets_ship():
     assert {"paper2014", "paper2014-modern", "xenonnt", "lz", "pandax4t", "xlzd"} <= set(experiment_presets())
     assert {"cr51", "cr51-four-lines", "ar37"} <= set(source_presets())
+
+
+def test_background_components_are_replaced_not_edited():
+    from lxenu.backgrounds import Xenon136DoubleBeta
+    from lxenu.double_ec import Xenon124DoubleEC
+
+    exp = Experiment()
+    pr = exp.backgrounds.with_component("xe136", Xenon136DoubleBeta(spectrum_model="primakoff_rosen"))
+    assert pr.keys == exp.backgrounds.keys and pr.xe136.spectrum_model == "primakoff_rosen"
+    assert exp.backgrounds.xe136.spectrum_model == "fermi"
+    more = exp.backgrounds.with_component("xe124", Xenon124DoubleEC())
+    assert more.keys[-1] == "xe124"
+    lo, hi = 2.0, 140.0
+    with_124 = exp.replace(backgrounds=more).background_events_in_window(lo, hi)
+    assert "124Xe" in with_124 and with_124["124Xe"] > 100
+    with pytest.raises(ValueError, match="component"):
+        exp.backgrounds.with_component("radon", Xenon124DoubleEC())
