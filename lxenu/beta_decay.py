@@ -111,7 +111,7 @@ ROSE_SCREENING_N = 1.45
 def generalized_fermi_function(k: int, Z_daughter: int, T_keV, A: int):
     """Point-nucleus generalised Fermi function F_{k-1}(Z, W) at the nuclear radius.
 
-    F_{k-1} = [k (2k-1)!!]^2 4^k (2pR)^{2(gamma_k - k)} e^{pi y} |Gamma(gamma_k + i y)|^2 / Gamma(1 + 2 gamma_k)^2,
+    F_{k-1} = [k (2k-1)!!]^2 4^k (2pR)^{2(gamma_k - k)} e^{pi y} abs(Gamma(gamma_k + i y))^2 / Gamma(1 + 2 gamma_k)^2,
     gamma_k = sqrt(k^2 - (alpha Z)^2), y = alpha Z W / p (Behrens & Buehring 1982, ch. 7;
     Hayen et al., Rev. Mod. Phys. 90 (2018) 015008, eq. (B5)). F_0 is the usual Fermi function
     (without the (1 + gamma)/2 convention of :func:`fermi_function`); F_{k-1} -> 1 as Z -> 0.

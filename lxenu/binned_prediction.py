@@ -102,6 +102,9 @@ def reco_distance_fractions(
 class FullInformationPrediction:
     """SM signal, magnetic signal (at 1e-12 mu_B) and grouped backgrounds on (T, L, t) bins.
 
+    The arrays ``signal`` and ``magnetic`` and the values of the dict ``backgrounds`` (one per
+    background group) have the shape :attr:`shape`, one axis per observable in (T, L, t) order.
+
     Parameters
     ----------
     experiment:
@@ -109,7 +112,8 @@ class FullInformationPrediction:
     observables:
         Any subset of "TLt" (e.g. "T", "TL", "Tt", "TLt"): the axes kept; the others are summed.
     threshold_keV, max_keV, bin_keV:
-        Energy axis as in :class:`~lxenu.magnetic_moment.MagneticMomentFit` (2, 140, 0.1 keV).
+        Energy axis as in :class:`~lxenu.magnetic_moment.MagneticMomentFit` (default: the
+        experiment's ``analysis.magnetic_moment`` settings, the paper's 2, 140 and 0.1 keV).
     distance_bin_cm:
         Width of the reconstructed-distance bins, cm (default 10 cm).
     time_bin_days:
@@ -117,15 +121,14 @@ class FullInformationPrediction:
     position_resolution_cm:
         Vertex resolution (Gaussian, per coordinate, applied to L), cm (paper: 1 cm).
     background_groups:
-        "all" (one normalisation), "xe136" (136Xe and the rest) or a dict group -> components.
+        ``"all"`` (one normalisation), ``"xe136"`` (136Xe and the rest), or a dict that maps
+        group names to lists of component labels.
     distance_response:
         Optional :class:`~lxenu.distance_response.DistanceResponse` whose ``reco_flux_cm``
         replaces the analytic signal distance distribution (its reco bins are then used).
     mm_fit:
         Optional :class:`MagneticMomentFit` of the same experiment, max_keV and bin_keV to reuse.
 
-    Attributes ``signal``, ``magnetic`` (arrays) and ``backgrounds`` (dict group -> array)
-    have the shape :attr:`shape`, one axis per observable in (T, L, t) order.
     """
 
     def __init__(

@@ -10,7 +10,7 @@ module keeps:
 
 * the mean ratio of observed to predicted rates with the 2011 fluxes: 0.943 +- 0.023
   (0.976 +- 0.024 with the older fluxes), a deviation from one at 98.6 % CL;
-* the combined reactor + gallium + MiniBooNE fit: |dm2| > 1.5 eV^2 (95 % CL) and
+* the combined reactor + gallium + MiniBooNE fit: abs(dm2) > 1.5 eV^2 (95 % CL) and
   sin^2 2theta = 0.14 +- 0.08 (95 % CL);
 * the mixing the mean deficit alone needs if the oscillation is averaged out,
   sin^2 2theta ~ 0.115.
@@ -41,7 +41,7 @@ class ReactorAnomaly:
     quoted_cl_of_deviation: float = 0.986  #: "deviation from unity at 98.6 % C.L."
     sin2_2theta: float = 0.14  #: combined reactor + gallium + MiniBooNE best fit
     sin2_2theta_error_95: float = 0.08  #: its 95 % CL range
-    dm2_min_eV2: float = 1.5  #: |dm2| > 1.5 eV^2 at 95 % CL
+    dm2_min_eV2: float = 1.5  #: abs(dm2) > 1.5 eV^2 at 95 % CL
     quoted_averaged_mixing: float = 0.115  #: sin^2 2theta needed by the mean deficit, averaged regime
     reference: str = "Mention et al., PRD 83 (2011) 073006, arXiv:1101.2755"
 

@@ -31,7 +31,7 @@ The paper (sect. 2, from Baudis et al., JCAP 01 (2014) 044) uses 1.05 (pp) and
 Magnetic moment (option ``mu_nu_muB``, default 0: the paper's background). A magnetic
 moment adds the incoherent term pi r_e^2 mu^2 (1/T - 1/E) per electron (Vogel & Engel, PRD 39
 (1989) 3378). Moments live in the mass basis, mu_jk; solar neutrinos arrive as an incoherent
-mixture of mass states (nu_j with probability |U_ej|^2 modified by MSW), so the rate is set
+mixture of mass states (nu_j with probability abs(U_ej)^2 modified by MSW), so the rate is set
 by the effective moment
 
 .. math::
