@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from .attenuation import energy_range_keV, mass_attenuation_cm2_g, paper_shield_transmission
 from .plotting import COLORS, _axes
@@ -144,6 +145,7 @@ def attenuation_coefficients(ax=None, n: int = 200):
     ax.set_yscale("log")
     ax.set_xlabel("photon energy $E_\\gamma$ [keV]")
     ax.set_ylabel(r"$\mu/\rho$ [cm$^2$/g] (NIST XCOM)")
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.legend(loc="upper right")
     fig.tight_layout()
     return fig, ax
