@@ -192,13 +192,13 @@ def beta_spectrum_unnormalised(
 
 
 @lru_cache(maxsize=8)
-def _legendre_nodes(n: int) -> tuple[np.ndarray, np.ndarray]:
+def legendre_nodes(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights on [-1, 1] (an eigenvalue problem: computed once per n)."""
     return np.polynomial.legendre.leggauss(n)
 
 
 def _gauss_legendre_on(a: float, b: float, n: int):
-    x, w = _legendre_nodes(n)
+    x, w = legendre_nodes(n)
     return 0.5 * (b - a) * x + 0.5 * (b + a), 0.5 * (b - a) * w
 
 

@@ -5,9 +5,13 @@ Two statistics, both for predictions linear in their normalisations:
 * **Poisson** (magnetic moment). With signal template :math:`S_i(x) = S_i + x M_i`
   (x = mu^2 in units of (1e-12 mu_B)^2) and background templates :math:`B_{gi}`,
 
-  .. math:: N_i = a\,S_i(x) + \sum_g b_g B_{gi},\qquad
-            \chi^2(x; a, b) = 2\sum_i\big[N_i - D_i + D_i\ln(D_i/N_i)\big]
-                              + \frac{(a-1)^2}{\sigma_a^2} + \sum_g\frac{(b_g-1)^2}{\sigma_g^2}
+  .. math::
+
+      \begin{aligned}
+      N_i &= a\,S_i(x) + \sum_g b_g B_{gi}, \\
+      \chi^2(x; a, b) &= 2\sum_i\big[N_i - D_i + D_i\ln(D_i/N_i)\big] \\
+                      &\quad + \frac{(a-1)^2}{\sigma_a^2} + \sum_g\frac{(b_g-1)^2}{\sigma_g^2}
+      \end{aligned}
 
   (Baker & Cousins, NIM 221 (1984) 437, with Gaussian pull terms). At fixed x it is convex in
   theta = (a, b): :func:`profile_poisson` minimises it by Newton steps with the closed-form

@@ -47,8 +47,10 @@ def distance_and_time(prediction, axes=None):
         fig = axes[0].figure
     ax_L, ax_t = axes
     L, t = prediction.edges["L"], prediction.edges["t"]
-    for name, arr, color in (("SM signal", prediction.signal, COLORS["signal"]),
-                             ("background", prediction.background, COLORS["background"])):
+    for name, arr, color in (
+        ("SM signal", prediction.signal, COLORS["signal"]),
+        ("background", prediction.background, COLORS["background"]),
+    ):
         in_L = arr.sum(axis=(0, 2))
         in_t = arr.sum(axis=(0, 1))
         ax_L.stairs(_per_width(in_L / in_L.sum(), L), L, color=color, lw=1.8, label=name)
@@ -78,8 +80,15 @@ def limits_by_observables(table, ax=None, reference_muB: float | None = None):
     markers = "osD^vPX*"
     for i, label in enumerate(labels):
         y = np.array([table[o][label] for o in obs]) / 1e-12
-        ax.plot(x + 0.06 * (i - (len(labels) - 1) / 2), y, marker=markers[i % len(markers)], ls="-", lw=1.0,
-                color=ASSUMPTION_COLORS.get(label), label=label)
+        ax.plot(
+            x + 0.06 * (i - (len(labels) - 1) / 2),
+            y,
+            marker=markers[i % len(markers)],
+            ls="-",
+            lw=1.0,
+            color=ASSUMPTION_COLORS.get(label),
+            label=label,
+        )
     if reference_muB is not None:
         ax.axhline(reference_muB / 1e-12, color="0.5", ls=":", lw=1.2, label="paper (T, both known)")
     ax.set_xticks(x, [f"({', '.join(o)})" for o in obs])
@@ -118,11 +127,21 @@ def background_spectra(edges_keV, components, ax=None, signal=None, window_keV=N
     fig, ax = _axes(ax)
     edges = np.asarray(edges_keV, dtype=float)
     if signal is not None:
-        ax.stairs(_per_width(np.asarray(signal, float), edges), edges, color=COLORS["signal"], lw=1.8,
-                  label=r"SM $\nu$-e signal")
+        ax.stairs(
+            _per_width(np.asarray(signal, float), edges),
+            edges,
+            color=COLORS["signal"],
+            lw=1.8,
+            label=r"SM $\nu$-e signal",
+        )
     for name, counts in components.items():
-        ax.stairs(_per_width(np.asarray(counts, float), edges), edges, lw=1.3,
-                  color=COLORS.get(name, EXTRA_COLORS.get(name)), label=name)
+        ax.stairs(
+            _per_width(np.asarray(counts, float), edges),
+            edges,
+            lw=1.3,
+            color=COLORS.get(name, EXTRA_COLORS.get(name)),
+            label=name,
+        )
     if window_keV is not None:
         ax.axvspan(*window_keV, color="0.9", zorder=0, label="analysis window")
     ax.set_yscale("log")
@@ -139,8 +158,13 @@ def attenuation_coefficients(ax=None, n: int = 200):
     lo, hi = energy_range_keV()
     E = np.geomspace(lo, hi, n)
     for material, color in (("W", "#000000"), ("Xe", COLORS["signal"])):
-        ax.plot(E, mass_attenuation_cm2_g(material, E), color=color, lw=1.8,
-                label={"W": "tungsten", "Xe": "xenon"}[material])
+        ax.plot(
+            E,
+            mass_attenuation_cm2_g(material, E),
+            color=color,
+            lw=1.8,
+            label={"W": "tungsten", "Xe": "xenon"}[material],
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("photon energy $E_\\gamma$ [keV]")
@@ -158,8 +182,14 @@ def shield_transmission(ax=None, n: int = 200, paper_point=(1500.0, 1e-11), min_
     lo, hi = energy_range_keV()
     E = np.linspace(max(lo, min_keV), hi, n)
     ax.plot(E, paper_shield_transmission(E), color="#000000", lw=1.8, label="narrow beam (lxenu)")
-    ax.plot(E, paper_shield_transmission(E, buildup="linear"), color="#000000", lw=1.2, ls="--",
-            label="with linear build-up (bound)")
+    ax.plot(
+        E,
+        paper_shield_transmission(E, buildup="linear"),
+        color="#000000",
+        lw=1.2,
+        ls="--",
+        label="with linear build-up (bound)",
+    )
     if paper_point is not None:
         ax.plot(*paper_point, marker="*", ms=12, ls="none", color=COLORS["222Rn"], label="paper, 1.5 MeV")
     ax.set_yscale("log")
@@ -170,8 +200,13 @@ def shield_transmission(ax=None, n: int = 200, paper_point=(1500.0, 1e-11), min_
     return fig, ax
 
 
-def impurity_rates(t_days, rates_by_nuclide, ax=None, paper_rate_per_day: float | None = 1.0,
-                   ylabel: str = "events in fiducial volume per day"):
+def impurity_rates(
+    t_days,
+    rates_by_nuclide,
+    ax=None,
+    paper_rate_per_day: float | None = 1.0,
+    ylabel: str = "events in fiducial volume per day",
+):
     """Rates per day against time (days): one line per nuclide and the total.
 
     ``rates_by_nuclide``: {nuclide: rate array on ``t_days``}, e.g.

@@ -46,6 +46,7 @@ from .attenuation import (
     energy_range_keV,
     mass_attenuation_cm2_g,
 )
+from .beta_decay import legendre_nodes
 from .constants import AVOGADRO, CLASSICAL_ELECTRON_RADIUS_CM, ELECTRON_MASS_KEV, SECONDS_PER_DAY
 from .detector import LXE_DENSITY_G_CM3, XENON_MOLAR_MASS_G, XENON_Z, CylindricalDetector
 from .validation import check_non_negative, check_positive, check_range
@@ -106,7 +107,7 @@ def _cos_nodes(detector: CylindricalDetector, n: int = 128):
     """
     g, top, R = detector.gap_cm, detector.gap_cm + detector.height_cm, detector.radius_cm
     c_min, c_kink = g / np.hypot(g, R), top / np.hypot(top, R)
-    x, w = np.polynomial.legendre.leggauss(n)
+    x, w = legendre_nodes(n)
     nodes, weights = [], []
     for a, b in ((c_min, c_kink), (c_kink, 1.0)):
         nodes.append(0.5 * (b - a) * x + 0.5 * (b + a))
@@ -199,7 +200,7 @@ def klein_nishina_sigma_cm2(E_keV, n: int = 400):
     E = np.asarray(E_keV, dtype=float)
     eps = E / ELECTRON_MASS_KEV
     t_max = E * 2.0 * eps / (1.0 + 2.0 * eps)
-    x, w = np.polynomial.legendre.leggauss(n)
+    x, w = legendre_nodes(n)
     T = 0.5 * t_max[..., None] * (x + 1.0)
     return 0.5 * t_max * np.sum(w * klein_nishina_dsigma_dT_cm2_keV(T, E[..., None]), axis=-1)
 
@@ -236,7 +237,7 @@ def single_site_window_fraction(
             f"E_keV - hi_keV must be >= {lo_tab:g} keV (the attenuation table) when escape_path_cm > 0; "
             f"got E_keV down to {E.min():g} with hi_keV = {hi_keV:g}"
         )
-    x, w = np.polynomial.legendre.leggauss(n)
+    x, w = legendre_nodes(n)
     a = np.full_like(E, lo_keV)
     b = np.minimum(hi_keV, E * 2.0 * (E / ELECTRON_MASS_KEV) / (1.0 + 2.0 * E / ELECTRON_MASS_KEV))
     b = np.maximum(a, b)

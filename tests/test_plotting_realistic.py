@@ -8,7 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from lxenu import attenuation, plotting_realistic as pr  # noqa: E402
+from lxenu import attenuation  # noqa: E402
+from lxenu import plotting_realistic as pr
 from lxenu.binned_prediction import FullInformationPrediction  # noqa: E402
 from lxenu.experiment import Experiment  # noqa: E402
 
@@ -58,8 +59,9 @@ def test_sterile_gain():
 
 def test_background_spectra():
     edges = np.linspace(2.0, 140.0, 11)
-    fig, ax = pr.background_spectra(edges, {"124Xe": np.full(10, 5.0), "136Xe": np.full(10, 10.0)},
-                                    signal=np.full(10, 20.0))
+    fig, ax = pr.background_spectra(
+        edges, {"124Xe": np.full(10, 5.0), "136Xe": np.full(10, 10.0)}, signal=np.full(10, 20.0)
+    )
     _labelled(ax)
     heights = ax.patches[0].get_data()[0]
     assert np.allclose(heights, 20.0 / 13.8)  # events per keV
