@@ -48,11 +48,12 @@ book-html: $(STAMP)
 
 test: unit nbval book-html
 
+# both cores: test files (and notebooks, whose cells share a kernel) stay whole on one worker
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest -q --nbval notebooks -p no:cacheprovider
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval notebooks -p no:cacheprovider
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
