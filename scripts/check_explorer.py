@@ -26,18 +26,7 @@ import shutil
 import sys
 from pathlib import Path
 
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
+from check_book import CHROMIUM_FLAGS  # one set of flags for every browser check (scripts/ is on sys.path)
 
 READ = """
 (root) => {
