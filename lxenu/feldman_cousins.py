@@ -139,11 +139,17 @@ class _ToySums:
     bins (the edge bins of the distance range expect < 1 event). With fixed weights the
     normal matrices do not depend on the data: they are per Delta m^2 vectors, and only the
     data sums need matrix products.
+
+    The sums are taken over the residual r = D - S0 - B and the fit parameters are the shifts
+    a = alpha - 1 and b = b' - 1 from the no-oscillation expectation. The chi^2 is then a small
+    quadratic form in small numbers: the no-oscillation Asimov data give exactly 0 at s = 0,
+    where expanding sum w D^2 - (fitted part) would lose ~1e-6 to cancellation between
+    numbers of order 1e5.
     """
 
     def __init__(self, model: LinearOscillationModel, data: np.ndarray, deficit_m: np.ndarray):
-        D = np.asarray(data, dtype=float)
         S0, B = model.signal_no_osc, model.background
+        r = np.asarray(data, dtype=float) - (S0 + B)
         w = 1.0 / (S0 + B)
         self.pa, self.pb = model.prior_a, model.prior_b
         dm = deficit_m  # (n_m, n_bins)
@@ -155,34 +161,38 @@ class _ToySums:
         self.dd2 = np.einsum("mi,mi->m", dm * w, dm)
         self.db = (B * w) @ dm.T
         # data-dependent sums (matrix products over bins)
-        wD = D * w
-        self.dd = np.sum(wD * D, axis=-1)[..., None]  # (n_t, 1)
-        self.ys = (wD @ S0)[..., None]
-        self.yb = (wD @ B)[..., None]
-        self.yd = wD @ dm.T  # (n_t, n_m)
+        wr = r * w
+        self.rr = np.sum(wr * r, axis=-1)[..., None]  # (n_t, 1)
+        self.rs = (wr @ S0)[..., None]
+        self.rb = (wr @ B)[..., None]
+        self.rd = wr @ dm.T  # (n_t, n_m)
 
     def chi2_fixed_s(self, s, cols=slice(None)):
-        """chi^2 profiled over (alpha, b') at sin^2 2theta = s, shape (n_t, n_m) (s broadcasts in front).
+        """chi^2 profiled over (a, b) at sin^2 2theta = s, shape (n_t, n_m) (s broadcasts in front).
 
+        With y = r + s Delta the residual at a = b = 0 and X = S0 - s Delta the signal shape,
+        chi^2 = y.y - u^T G^-1 u, u = (y.X, y.B), G the normal matrix plus the priors.
         ``cols`` selects Delta m^2 columns; s = 0 (no oscillation) returns one column.
         """
         if np.ndim(s) == 0 and s == 0:
-            gxx, gxb, yd = self.ss + self.pa, self.sb, 0.0
+            gxx, gxb = self.ss + self.pa, self.sb
+            yy, ux, ub = self.rr, self.rs, self.rb
         else:
             s = np.asarray(s, dtype=float)
-            gxx = self.ss - 2 * s * self.sd[cols] + s * s * self.dd2[cols] + self.pa
-            gxb = self.sb - s * self.db[cols]
-            yd = self.yd[:, cols]
+            sd, dd2, db, rd = self.sd[cols], self.dd2[cols], self.db[cols], self.rd[:, cols]
+            gxx = self.ss - 2 * s * sd + s * s * dd2 + self.pa
+            gxb = self.sb - s * db
+            yy = self.rr + 2 * s * rd + s * s * dd2
+            ux = self.rs - s * rd + s * sd - s * s * dd2
+            ub = self.rb + s * db
         gbb = self.bb + self.pb
         det = gxx * gbb - gxb * gxb
-        ux = self.ys - s * yd + self.pa
-        ub = self.yb + self.pb
         quad = (gbb / det) * ux * ux + (-2 * gxb / det) * ux * ub + (gxx / det) * ub * ub
-        return self.dd + self.pa + self.pb - quad
+        return yy - quad
 
     def chi2_min_over_s(self):
         """min over s in [0, 1] of the profiled chi^2 at each Delta m^2, shape (n_t, n_m)."""
-        # parameters (alpha, beta, b'); regressors X = (S0, -Delta, B)
+        # parameters (a, beta, b) with alpha = 1 + a, beta = alpha s: r = a S0 - beta Delta + b B
         g11, g13, g33 = self.ss + self.pa, self.sb, self.bb + self.pb
         g12, g22, g23 = -self.sd, self.dd2, -self.db
         c11 = g22 * g33 - g23 * g23
@@ -192,11 +202,12 @@ class _ToySums:
         c23 = g12 * g13 - g11 * g23
         c33 = g11 * g22 - g12 * g12
         det = g11 * c11 + g12 * c12 + g13 * c13
-        u1, u2, u3 = self.ys + self.pa, -self.yd, self.yb + self.pb
-        alpha = (c11 / det) * u1 + (c12 / det) * u2 + (c13 / det) * u3
+        u1, u2, u3 = self.rs, -self.rd, self.rb
+        a = (c11 / det) * u1 + (c12 / det) * u2 + (c13 / det) * u3
         beta = (c12 / det) * u1 + (c22 / det) * u2 + (c23 / det) * u3
         b = (c13 / det) * u1 + (c23 / det) * u2 + (c33 / det) * u3
-        free = self.dd + self.pa + self.pb - (alpha * u1 + beta * u2 + b * u3)
+        free = self.rr - (a * u1 + beta * u2 + b * u3)
+        alpha = 1.0 + a
         # outside the physical cone the minimum is on a face: s = 0 (one column, cheap) or s = 1
         out = np.where((alpha > 0) & (beta >= 0), free, self.chi2_fixed_s(0.0))
         high = np.nonzero(beta > alpha)
@@ -212,9 +223,11 @@ class _ToySums:
         gxb = self.sb - self.db[m]
         gbb = self.bb + self.pb
         det = gxx * gbb - gxb * gxb
-        ux = self.ys[t, 0] - self.yd[t, m] + self.pa
-        ub = self.yb[t, 0] + self.pb
-        return self.dd[t, 0] + self.pa + self.pb - (gbb * ux * ux - 2 * gxb * ux * ub + gxx * ub * ub) / det
+        rd = self.rd[t, m]
+        yy = self.rr[t, 0] + 2 * rd + self.dd2[m]
+        ux = self.rs[t, 0] - rd + self.sd[m] - self.dd2[m]
+        ub = self.rb[t, 0] + self.db[m]
+        return yy - (gbb * ux * ux - 2 * gxb * ux * ub + gxx * ub * ub) / det
 
     def chi2_min(self):
         """Global minimum over the physical region (s continuous, Delta m^2 on the grid), (n_t,)."""
