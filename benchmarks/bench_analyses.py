@@ -31,11 +31,11 @@ def report(name, seconds, target=None):
 
 
 def main():
-    from lxenu.distance_response import build_distance_response
-    from lxenu.experiment import Experiment
-    from lxenu.magnetic_moment import MagneticMomentFit
-    from lxenu.sterile import SterileFit
-    from lxenu.widgets import MagneticMomentExplorer
+    from lxenu.analyses.magnetic_moment import MagneticMomentFit
+    from lxenu.analyses.sterile import SterileFit
+    from lxenu.experiment.experiment import Experiment
+    from lxenu.predict.distance_response import build_distance_response
+    from lxenu.report.widgets import MagneticMomentExplorer
 
     exp = Experiment()
     print("magnetic moment")

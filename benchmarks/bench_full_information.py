@@ -33,9 +33,9 @@ def report(name, seconds, target=None):
 
 
 def main():
-    from lxenu.binned_prediction import FullInformationPrediction
-    from lxenu.experiment import Experiment
-    from lxenu.full_information import MagneticMomentFullFit, SterileFullFit
+    from lxenu.analyses.full_information import MagneticMomentFullFit, SterileFullFit
+    from lxenu.experiment.experiment import Experiment
+    from lxenu.predict.binned import FullInformationPrediction
 
     exp = Experiment()
     print("magnetic moment, (T, L, t): 0.1 keV x 10 cm x 10 d bins")

@@ -5,8 +5,8 @@ Usage: python benchmarks/bench_landscape.py
 
 import time
 
-from lxenu.explorer import load_explorer_data, mu_limit, sterile_reach
-from lxenu.landscape import project
+from lxenu.analyses.landscape import project
+from lxenu.report.explorer import load_explorer_data, mu_limit, sterile_reach
 
 TARGETS_S = {
     "project(paper2014, cr51), both analyses": 6.0,

@@ -24,11 +24,11 @@ def timed(fn):
 
 
 def main(argv):
-    from lxenu import coverage as cv
-    from lxenu import feldman_cousins as fc
-    from lxenu.experiment import Experiment
-    from lxenu.magnetic_moment import MagneticMomentFit
-    from lxenu.sterile import SterileFit
+    from lxenu.analyses.magnetic_moment import MagneticMomentFit
+    from lxenu.analyses.sterile import SterileFit
+    from lxenu.experiment.experiment import Experiment
+    from lxenu.stats import coverage as cv
+    from lxenu.stats import feldman_cousins as fc
 
     def cli_like():
         fit = SterileFit.for_experiment(Experiment())

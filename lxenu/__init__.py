@@ -7,32 +7,58 @@ Where to start
   ``"xlzd"``, or your own TOML file; :func:`experiment_presets` lists them and
   ``Experiment.to_toml()`` writes one out.
 * Sources: ``lxenu.LineSource.from_preset("cr51" | "cr51-four-lines" | "ar37")``.
-* The magnetic moment: ``lxenu.MagneticMomentFit(experiment).limit()`` (μ_B, one-sided 95 % CL).
+* The signal: ``lxenu.SignalPrediction(experiment).total_events()``.
+* The magnetic moment: ``lxenu.MagneticMomentFit(experiment).limit()`` (μ_B, one-sided 95 % CL);
+  with distance and time as well, ``lxenu.MagneticMomentFullFit(experiment, "TLt")``.
 * Sterile neutrinos: ``lxenu.SterileFit.for_experiment(experiment).sensitivity([1, 2, 5])``.
 * Everything at once: ``lxenu.compute_summary(experiment)``; on the command line ``lxenu summary``.
 * The paper's published numbers: ``lxenu.PAPER_NUMBERS``.
 
-The modules follow the flow of the calculation: experiment data (:mod:`~lxenu.experiment`,
-:mod:`~lxenu.source`, :mod:`~lxenu.detector`, :mod:`~lxenu.target`) → physics
-(:mod:`~lxenu.cross_section`, :mod:`~lxenu.oscillation`, the backgrounds) → predictions and
-response (:mod:`~lxenu.signal`, :mod:`~lxenu.response`, :mod:`~lxenu.distance_response`) →
-statistics (:mod:`~lxenu.statistics`) → analyses (:mod:`~lxenu.magnetic_moment`,
-:mod:`~lxenu.sterile`) → reports (:mod:`~lxenu.summary`, :mod:`~lxenu.scorecard`, :mod:`~lxenu.cli`).
+The subpackages are the stages of the calculation, each importing only the stages before it:
+
+1. :mod:`lxenu.experiment.experiment`: the experiment as data (files, presets, source, geometry, target,
+   response, background components, analysis settings);
+2. :mod:`lxenu.physics`: cross sections, decays, oscillations, solar neutrinos, attenuation;
+3. :mod:`lxenu.predict`: signal and backgrounds in (T, L, t) bins, energy and distance responses;
+4. :mod:`lxenu.stats`: chi^2, likelihoods with nuisances, Feldman–Cousins, coverage;
+5. :mod:`lxenu.analyses`: the magnetic-moment and sterile fits, the anomalies, today's landscape;
+6. :mod:`lxenu.report`: figures, tables, the scorecard, the explorers;
+
+with :mod:`lxenu.constants` and :mod:`lxenu.validation` below them all and :mod:`lxenu.cli` on top.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .analysis_settings import AnalysisSettings, MagneticMomentSettings, SterileSettings
-from .backgrounds import BackgroundComponent, BackgroundModel
-from .detector import CylindricalDetector, FiducialGeometry, SphericalDetector
-from .experiment import Experiment, experiment_presets
-from .magnetic_moment import MagneticMomentFit
-from .paper import PAPER_NUMBERS, paper_value
-from .response import DetectorResponse, EnergyResolution
-from .source import Cr51Source, LineSource, NeutrinoLine, RunPlan, source_presets
-from .sterile import SterileFit
-from .summary import compute_summary
-from .target import TARGETS, XENON, Target
+from . import physics  # noqa: F401  (registers the background components)
+from .analyses.full_information import MagneticMomentFullFit, SterileFullFit
+from .analyses.magnetic_moment import MagneticMomentFit
+from .analyses.sterile import SterileFit
+from .analyses.summary import compute_summary
+from .experiment import (
+    PAPER_NUMBERS,
+    TARGETS,
+    XENON,
+    AnalysisSettings,
+    BackgroundComponent,
+    BackgroundModel,
+    Cr51Source,
+    CylindricalDetector,
+    DetectorResponse,
+    EnergyResolution,
+    Experiment,
+    FiducialGeometry,
+    LineSource,
+    MagneticMomentSettings,
+    NeutrinoLine,
+    RunPlan,
+    SphericalDetector,
+    SterileSettings,
+    Target,
+    experiment_presets,
+    paper_value,
+    source_presets,
+)
+from .predict.signal import SignalPrediction
 
 try:
     __version__ = version("lxenu")
@@ -51,12 +77,15 @@ __all__ = [
     "FiducialGeometry",
     "LineSource",
     "MagneticMomentFit",
+    "MagneticMomentFullFit",
     "MagneticMomentSettings",
     "NeutrinoLine",
     "PAPER_NUMBERS",
     "RunPlan",
+    "SignalPrediction",
     "SphericalDetector",
     "SterileFit",
+    "SterileFullFit",
     "SterileSettings",
     "TARGETS",
     "Target",

@@ -28,14 +28,14 @@ import warnings
 
 import numpy as np
 
-from .experiment import Experiment, experiment_presets, read_experiment_table
-from .feldman_cousins import fc_sensitivity
-from .full_information import MagneticMomentFullFit, SterileFullFit
-from .magnetic_moment import MagneticMomentFit
-from .scorecard import scorecard_markdown, scorecard_rows
-from .source import source_presets
-from .sterile import SterileFit
-from .summary import compute_summary, format_table
+from .analyses.full_information import MagneticMomentFullFit, SterileFullFit
+from .analyses.magnetic_moment import MagneticMomentFit
+from .analyses.sterile import SterileFit
+from .analyses.summary import compute_summary, format_table
+from .experiment.experiment import Experiment, experiment_presets, read_experiment_table
+from .experiment.source import source_presets
+from .report.scorecard import scorecard_markdown, scorecard_rows
+from .stats.feldman_cousins import fc_sensitivity
 from .validation import check_integer
 
 #: Short flags and the experiment-file keys they set: (flag, dest, key, type, help).

@@ -2,7 +2,7 @@
 
 Every value is taken from :mod:`scipy.constants` (CODATA) and converted here
 once; nothing is retyped except the exact definitions that CODATA does not
-carry (the curie).
+carry (the curie) and the weak mixing angle, which CODATA does not give (PDG values).
 """
 
 from scipy import constants as _c
@@ -49,3 +49,18 @@ MATTER_POTENTIAL_EV_PER_NA_CM3 = 2**0.5 * FERMI_CONSTANT_PER_KEV2 * 1e-6 * AVOGA
 #: Oscillation phase constant: Delta m^2 L / (4 E) = OSC_PHASE * dm2[eV^2] L[cm] / E[keV].
 #: (1/(4 hbar c)) with hbar c in eV cm, times the keV->eV conversion.
 OSC_PHASE_EV2CM_PER_KEV = 1.0 / (4.0 * HBAR_C_KEV_CM * 1e3) / 1e3
+
+#: Default weak mixing angle: the low-energy (Q -> 0) MS-bar value sin^2 theta_W(0) = 0.23857
+#: (PDG Review of Particle Physics, Electroweak model chapter), the value for keV momentum
+#: transfers.
+SIN2_THETA_W_LOW_ENERGY = 0.23857
+#: MS-bar value at the Z pole, sin^2 theta_W(M_Z) = 0.23122 (PDG).
+SIN2_THETA_W_MZ = 0.23122
+#: On-shell value 1 - M_W^2/M_Z^2 = 0.22337 (PDG).
+SIN2_THETA_W_ON_SHELL = 0.22337
+
+#: The weak mixing angle of every nu-e cross section unless an experiment sets another.
+SIN2_THETA_W_DEFAULT = SIN2_THETA_W_LOW_ENERGY
+
+#: Unit of the magnetic-moment fits, mu_B: they fit x = (mu_nu / MU_UNIT)^2.
+MU_UNIT = 1e-12

@@ -1,7 +1,7 @@
 """Drive the static design explorer in headless Chromium, network blocked, and check its physics.
 
 For each explorer on the page (``.lxenu-explorer`` with ``data-control`` inputs, written by
-:mod:`lxenu.explorer`) every control is moved and the shown numbers must move the physically
+:mod:`lxenu.report.explorer`) every control is moved and the shown numbers must move the physically
 right way:
 
 * more source activity: lower mu_nu limit and a smaller excluded sin^2 2theta at every dm^2 shown;
@@ -12,7 +12,7 @@ right way:
 
 Fails (exit 1) on any wrong direction, a JavaScript or console error, a blank canvas, a canvas
 not drawn at the device pixel ratio, or any request that leaves the machine (only file: URLs
-load, so the page may be a standalone one from ``python -m lxenu.explorer --page`` or the
+load, so the page may be a standalone one from ``python -m lxenu.report.explorer --page`` or the
 chapter's page in the built book).
 
 Usage: python scripts/check_explorer.py PAGE.html [--chromium /usr/bin/chromium]

@@ -20,9 +20,9 @@ import argparse
 import time
 from pathlib import Path
 
-from lxenu import feldman_cousins as fc
-from lxenu.experiment import Experiment
-from lxenu.sterile import SterileFit
+from lxenu.analyses.sterile import SterileFit
+from lxenu.experiment.experiment import Experiment
+from lxenu.stats import feldman_cousins as fc
 
 #: Experiment options of the configurations whose maps the book reads.
 CONFIGS = {

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from lxenu.experiment import Experiment
-from lxenu.magnetic_moment import MagneticMomentFit
+from lxenu.analyses.magnetic_moment import MagneticMomentFit
+from lxenu.experiment.experiment import Experiment
 
 
 @pytest.fixture(scope="session")

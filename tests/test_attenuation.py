@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lxenu import attenuation as att
+from lxenu.physics import attenuation as att
 
 # NIST SRD 126 (Hubbell & Seltzer), Table 3, mu/rho in cm^2/g, read off the NIST pages for Z = 74, 54.
 NIST = {

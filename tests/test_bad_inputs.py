@@ -10,21 +10,24 @@ import sys
 import numpy as np
 import pytest
 
-from lxenu import cross_section as xs
-from lxenu import oscillation as osc
-from lxenu.analysis_settings import MagneticMomentSettings, SterileSettings
-from lxenu.backgrounds import BackgroundModel, Krypton85, Radon222, Xenon136DoubleBeta
-from lxenu.detector import CylindricalDetector, SphericalDetector
-from lxenu.double_ec import Xenon124DoubleEC
-from lxenu.experiment import Experiment
-from lxenu.magnetic_moment import MagneticMomentFit
-from lxenu.response import DetectorResponse, EnergyResolution, energy_response_matrix, window_efficiency
-from lxenu.signal import fine_true_edges_keV
-from lxenu.solar import SolarNeutrinos
-from lxenu.source import CylindricalSourceShape, LineSource, NeutrinoLine, RunPlan
-from lxenu.statistics import delta_chi2_threshold, poisson_chi2, profiled_gaussian_chi2
-from lxenu.sterile import SterileFit
-from lxenu.target import target_named
+from lxenu.analyses.magnetic_moment import MagneticMomentFit
+from lxenu.analyses.sterile import SterileFit
+from lxenu.experiment.analysis import MagneticMomentSettings, SterileSettings
+from lxenu.experiment.backgrounds import BackgroundModel
+from lxenu.experiment.experiment import Experiment
+from lxenu.experiment.geometry import CylindricalDetector, SphericalDetector
+from lxenu.experiment.response import DetectorResponse, EnergyResolution
+from lxenu.experiment.source import CylindricalSourceShape, LineSource, NeutrinoLine, RunPlan
+from lxenu.experiment.target import target_named
+from lxenu.physics import cross_section as xs
+from lxenu.physics import oscillation as osc
+from lxenu.physics.backgrounds import Krypton85, Radon222, Xenon136DoubleBeta
+from lxenu.physics.double_ec import Xenon124DoubleEC
+from lxenu.physics.solar import SolarNeutrinos
+from lxenu.predict.backgrounds import background_events_in_window, events_per_tonne_day
+from lxenu.predict.response import energy_response_matrix, window_efficiency
+from lxenu.predict.signal import SignalPrediction, fine_true_edges_keV
+from lxenu.stats.chi2 import delta_chi2_threshold, poisson_chi2, profiled_gaussian_chi2
 
 NAN = float("nan")
 INF = float("inf")
@@ -165,7 +168,7 @@ CASES = [
     ("solar component", lambda f: SolarNeutrinos(components=("8B-hep",)), "components"),
     ("solar flux scale", lambda f: SolarNeutrinos(flux_scale=-1), "flux_scale"),
     ("background scale", lambda f: BackgroundModel(scale=-1), "scale"),
-    ("background edges", lambda f: BackgroundModel().events_per_tonne_day([5, 2]), "edges_keV"),
+    ("background edges", lambda f: events_per_tonne_day(BackgroundModel(), [5, 2]), "edges_keV"),
     (
         "background component key",
         lambda f: BackgroundModel().replace_component("radon", activity_uBq_per_kg=1),
@@ -179,12 +182,12 @@ CASES = [
     ("detector not a detector", lambda f: Experiment(detector="xenonnt"), "detector"),
     ("source not a source", lambda f: Experiment(source=5.0), "source"),
     ("unknown preset file", lambda f: Experiment.from_file("nope"), "nope"),
-    ("window reversed", lambda f: E.background_events_in_window(10.0, 5.0), "high_keV"),
-    ("window negative", lambda f: E.background_events_in_window(-1.0, 5.0), "low_keV"),
-    ("signal window reversed", lambda f: E.signal.events_in_window(10.0, 5.0), "high_keV"),
-    ("signal edges decreasing", lambda f: E.signal.true_events([5.0, 2.0]), "edges_keV"),
-    ("signal magnetic at zero", lambda f: E.signal.total_events(mu_nu_muB=1e-11), "T_min_keV"),
-    ("signal mu negative", lambda f: E.signal.true_events([1.0, 2.0], -1e-11), "mu_nu_muB"),
+    ("window reversed", lambda f: background_events_in_window(E, 10.0, 5.0), "high_keV"),
+    ("window negative", lambda f: background_events_in_window(E, -1.0, 5.0), "low_keV"),
+    ("signal window reversed", lambda f: SignalPrediction(E).events_in_window(10.0, 5.0), "high_keV"),
+    ("signal edges decreasing", lambda f: SignalPrediction(E).true_events([5.0, 2.0]), "edges_keV"),
+    ("signal magnetic at zero", lambda f: SignalPrediction(E).total_events(mu_nu_muB=1e-11), "T_min_keV"),
+    ("signal mu negative", lambda f: SignalPrediction(E).true_events([1.0, 2.0], -1e-11), "mu_nu_muB"),
     ("with_options depletion", lambda f: E.with_options(xe136_depletion=2.0), "depletion"),
     ("with_options days", lambda f: E.with_options(days=-1.0), "days"),
     # -- analysis settings and fits --------------------------------------------------------------

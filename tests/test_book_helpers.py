@@ -5,9 +5,9 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from lxenu import plotting
-from lxenu.scorecard import Row, format_value, scorecard_markdown
-from lxenu.widgets import MagneticMomentExplorer, static_explorer_html
+from lxenu.report import plotting
+from lxenu.report.scorecard import Row, format_value, scorecard_markdown
+from lxenu.report.widgets import MagneticMomentExplorer, static_explorer_html
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_scorecard_markdown_typesets_units_and_links_chapters():
 
 
 def test_xe136_row_held_to_ten_percent():
-    from lxenu.scorecard import scorecard_rows
+    from lxenu.report.scorecard import scorecard_rows
 
     rows = {r.quantity: r for r in scorecard_rows(n_mc=100_000)}
     xe = rows["of which 136Xe 2nu-beta-beta"]
@@ -87,7 +87,7 @@ def test_xe136_row_held_to_ten_percent():
 
 
 def test_table_formats_aligns_and_renders_markdown():
-    from lxenu.tables import table
+    from lxenu.report.tables import table
 
     t = table(
         [("pp", 1.0094, 1.05), ("pep", 0.0213, None), ("sox", float("nan"), 2)],

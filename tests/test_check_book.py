@@ -28,7 +28,7 @@ def test_broken_page_fails(tmp_path):
 
 
 def test_static_explorer_passes(tmp_path, mm_fit):
-    from lxenu.widgets import MagneticMomentExplorer, static_explorer_html
+    from lxenu.report.widgets import MagneticMomentExplorer, static_explorer_html
 
     html = static_explorer_html(
         MagneticMomentExplorer(mm_fit), thresholds_keV=[1.0, 2.0, 3.0, 4.0, 5.0], sources_mci=[5.0], days=[100.0]

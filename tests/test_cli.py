@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
+from lxenu.analyses.summary import SUMMARY_KEYS, compute_summary
 from lxenu.cli import main
-from lxenu.summary import SUMMARY_KEYS, compute_summary
 
 
 def run(capsys, *argv):
@@ -127,8 +127,8 @@ def test_scan_json(capsys):
 
 
 def test_summary_reuses_a_matching_fit_and_rejects_another(base):
-    from lxenu.experiment import Experiment
-    from lxenu.magnetic_moment import MagneticMomentFit
+    from lxenu.analyses.magnetic_moment import MagneticMomentFit
+    from lxenu.experiment.experiment import Experiment
 
     exp = Experiment()
     fit = MagneticMomentFit(exp, max_keV=140.0, convention="one_sided")

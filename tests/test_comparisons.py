@@ -2,8 +2,14 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from lxenu.gallium import GALLIUM_RUNS, RUNS_2014, averaged_survival, flux_weighted_distance_histogram, gallium_fit
-from lxenu.sox import SphericalDetector, sox_sterile_fit
+from lxenu.analyses.gallium import (
+    GALLIUM_RUNS,
+    RUNS_2014,
+    averaged_survival,
+    flux_weighted_distance_histogram,
+    gallium_fit,
+)
+from lxenu.analyses.sox import SphericalDetector, sox_sterile_fit
 
 
 def test_sphere_geometry_closes():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lxenu import coverage as cv
-from lxenu.magnetic_moment import MagneticMomentFit, _data_limit
+from lxenu.analyses.magnetic_moment import MagneticMomentFit, _data_limit
+from lxenu.stats import coverage as cv
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from lxenu.atomic import stepping_factor
 from lxenu.constants import ELECTRON_MASS_KEV
-from lxenu.cross_section import (
+from lxenu.physics.atomic import stepping_factor
+from lxenu.physics.cross_section import (
     couplings,
     dsigma_dT,
     magnetic_dsigma_dT,

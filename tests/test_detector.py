@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from lxenu.detector import CylindricalDetector
+from lxenu.experiment.geometry import CylindricalDetector
 
 
 def test_paper_fiducial_mass_is_about_six_tonnes():

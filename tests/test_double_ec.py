@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from lxenu.constants import AVOGADRO, DAYS_PER_YEAR
-from lxenu.double_ec import Xenon124DoubleEC
+from lxenu.physics.double_ec import Xenon124DoubleEC
 
 EDGES = np.arange(0.0, 200.0001, 0.1)
 
@@ -63,7 +63,7 @@ def test_gaussian_width_option_normalised():
     [
         ({"abundance_factor": -1}, "abundance_factor"),
         ({"half_life_yr": 0.0}, "half_life_yr"),
-        ({"natural_abundance": 1.5}, "natural_abundance"),
+        ({"abundance_factor": 2000.0}, "abundance_factor"),
         ({"width_keV": -0.1}, "width_keV"),
     ],
 )

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from lxenu import MagneticMomentFit, SterileFit
-from lxenu.explorer import (
+from lxenu.analyses.landscape import experiment_for
+from lxenu.report.explorer import (
     THRESHOLDS_KEV,
     explorer_data,
     load_explorer_data,
@@ -18,7 +19,6 @@ from lxenu.explorer import (
     sterile_reach,
     write_explorer_page,
 )
-from lxenu.landscape import experiment_for
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

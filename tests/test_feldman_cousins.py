@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from lxenu import feldman_cousins as fc
-from lxenu.sterile import SterileFit
+from lxenu.analyses.sterile import SterileFit
+from lxenu.stats import feldman_cousins as fc
 
 
 @pytest.fixture(scope="module")

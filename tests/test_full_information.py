@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from lxenu.binned_prediction import FullInformationPrediction, parse_observables, time_edges_days
-from lxenu.full_information import MagneticMomentFullFit, SterileFullFit, mu_limit_table
-from lxenu.likelihood import BEST_ACTIVITY_RELATIVE_SIGMA
-from lxenu.magnetic_moment import MagneticMomentFit
-from lxenu.statistics import delta_chi2_threshold, profiled_gaussian_chi2
+from lxenu.analyses.full_information import MagneticMomentFullFit, SterileFullFit, mu_limit_table
+from lxenu.analyses.magnetic_moment import MagneticMomentFit
+from lxenu.predict.binned import FullInformationPrediction, parse_observables, time_edges_days
+from lxenu.stats.chi2 import delta_chi2_threshold, profiled_gaussian_chi2
+from lxenu.stats.likelihood import BEST_ACTIVITY_RELATIVE_SIGMA
 
 #: lxenu's paper-benchmark limit at 2 keV, one-sided 95 % CL (DESIGN.md table; paper: 4.9e-12).
 PAPER_LIMIT_MUB = 4.794e-12
@@ -14,17 +14,17 @@ PAPER_LIMIT_MUB = 4.794e-12
 @pytest.fixture(scope="module")
 def full(paper, mm_fit):
     """(T, L, t) prediction of the benchmark, 136Xe and the rest in separate groups."""
-    return FullInformationPrediction(paper, "TLt", background_groups="xe136", mm_fit=mm_fit)
+    return FullInformationPrediction(paper, "TLt", background_groups="xe136", energy_spectra=mm_fit.energy_spectra)
 
 
 @pytest.fixture(scope="module")
 def full_all(paper, mm_fit):
-    return FullInformationPrediction(paper, "TLt", mm_fit=mm_fit)
+    return FullInformationPrediction(paper, "TLt", energy_spectra=mm_fit.energy_spectra)
 
 
 @pytest.fixture(scope="module")
 def only_T(paper, mm_fit):
-    return FullInformationPrediction(paper, "T", mm_fit=mm_fit)
+    return FullInformationPrediction(paper, "T", energy_spectra=mm_fit.energy_spectra)
 
 
 # -- predictions ------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ def test_summing_over_L_and_t_gives_the_energy_spectrum(full, mm_fit):
 
 def test_subsets_are_marginals_of_the_full_prediction(paper, mm_fit, full_all):
     for obs, axes in (("TL", (2,)), ("Tt", (1,)), ("T", (1, 2))):
-        p = FullInformationPrediction(paper, obs, mm_fit=mm_fit)
+        p = FullInformationPrediction(paper, obs, energy_spectra=mm_fit.energy_spectra)
         np.testing.assert_allclose(p.signal, full_all.signal.sum(axis=axes), rtol=1e-12)
         np.testing.assert_allclose(p.background, full_all.background.sum(axis=axes), rtol=1e-12)
     # the reversed spelling means the same axes
@@ -68,7 +68,7 @@ def test_time_fractions_per_deployment(paper):
     late = paper.with_options(start_day=20.0, deployments=3)
     p = FullInformationPrediction(late, "Tt")
     # a late start does not change the shape within a deployment (exponential is memoryless)
-    q = FullInformationPrediction(paper, "Tt", mm_fit=None)
+    q = FullInformationPrediction(paper, "Tt")
     np.testing.assert_allclose(p.signal_time_fraction, q.signal_time_fraction, rtol=1e-12)
     # three deployments, each starting 20 d late: 3 exp(-20/tau) times the signal
     tau = paper.source.mean_life_days
@@ -77,7 +77,7 @@ def test_time_fractions_per_deployment(paper):
 
 
 def test_distance_distributions(paper, mm_fit):
-    p = FullInformationPrediction(paper, "TL", position_resolution_cm=0.0, mm_fit=mm_fit)
+    p = FullInformationPrediction(paper, "TL", position_resolution_cm=0.0, energy_spectra=mm_fit.energy_spectra)
     det = paper.detector
     edges = p.distance_edges_cm
     # without vertex smearing: the exact flux and volume in each bin
@@ -88,7 +88,7 @@ def test_distance_distributions(paper, mm_fit):
         p.background_distance_fraction, det.volume_in_bins_cm3(edges) / det.volume_cm3, rtol=1e-10, atol=1e-15
     )
     # with the 1 cm vertex resolution only the bins at the edges of the volume change much
-    q = FullInformationPrediction(paper, "TL", mm_fit=mm_fit)
+    q = FullInformationPrediction(paper, "TL", energy_spectra=mm_fit.energy_spectra)
     qe = q.distance_edges_cm
     q_inner = (qe[:-1] >= 110.0) & (qe[1:] <= 230.0)
     p_inner = (edges[:-1] >= 110.0) & (edges[1:] <= 230.0)
@@ -144,7 +144,7 @@ def test_an_injected_moment_is_recovered_with_free_normalisations(full):
 def test_free_normalisations_chi2_scales_with_exposure(full_all):
     """Without pull terms the profiled Poisson chi^2 is homogeneous: ten times every template
     gives ten times the chi^2 at every mu, also in (T, L, t)."""
-    p = FullInformationPrediction(full_all.experiment, "TLt", mm_fit=full_all.mm_fit)
+    p = FullInformationPrediction(full_all.experiment, "TLt", energy_spectra=full_all.energy_spectra)
     for name in ("signal", "magnetic"):
         p.__dict__[name] = 10.0 * getattr(full_all, name)
     p.__dict__["backgrounds"] = {k: 10.0 * v for k, v in full_all.backgrounds.items()}
@@ -157,7 +157,7 @@ def test_free_normalisations_chi2_scales_with_exposure(full_all):
 # -- information and nuisances --------------------------------------------------------------
 def test_flat_distance_and_time_carry_no_information(paper, mm_fit):
     """If the signal were spread in L and t like the background, (T, L, t) = T exactly."""
-    p = FullInformationPrediction(paper, "TLt", mm_fit=mm_fit)
+    p = FullInformationPrediction(paper, "TLt", energy_spectra=mm_fit.energy_spectra)
     p.__dict__["signal_distance_fraction"] = p.background_distance_fraction
     p.__dict__["signal_time_fraction"] = p.background_time_fraction
     flat = MagneticMomentFullFit.from_prediction(p).limit()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from lxenu.gallium import (
+from lxenu.analyses.gallium import (
     CROSS_SECTION_EVALUATIONS,
     GALLIUM_RUNS,
     RUNS_2014,

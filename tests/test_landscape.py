@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lxenu import MagneticMomentFit, SterileFit
-from lxenu.landscape import (
+from lxenu.analyses.landscape import (
     DM2_EV2,
     PRESETS,
     SOURCES,
@@ -19,7 +19,7 @@ from lxenu.landscape import (
     projection_table_markdown,
     required_activity_MCi,
 )
-from lxenu.statistics import delta_chi2_threshold
+from lxenu.stats.chi2 import delta_chi2_threshold
 
 
 @pytest.fixture(scope="module")

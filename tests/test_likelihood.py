@@ -2,14 +2,14 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from lxenu.likelihood import (
+from lxenu.stats.chi2 import poisson_chi2, profiled_gaussian_chi2
+from lxenu.stats.likelihood import (
     BEST_ACTIVITY_RELATIVE_SIGMA,
     PoissonNuisanceModel,
     profile_gaussian_quadratic,
     profile_poisson,
     source_off_sigma,
 )
-from lxenu.statistics import poisson_chi2, profiled_gaussian_chi2
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,11 @@
 import numpy as np
 import pytest
 
-from lxenu.experiment import Experiment
-from lxenu.magnetic_moment import MagneticMomentFit
-from lxenu.statistics import delta_chi2_threshold, poisson_chi2
+from lxenu.analyses.magnetic_moment import MagneticMomentFit
+from lxenu.experiment.experiment import Experiment
+from lxenu.predict.backgrounds import background_events_in_window
+from lxenu.predict.signal import SignalPrediction
+from lxenu.stats.chi2 import delta_chi2_threshold, poisson_chi2
 
 
 def test_delta_chi2_conventions():
@@ -91,8 +93,8 @@ def test_threshold_between_grid_edges(mm_fit):
 
 def test_window_matches_signal_and_background(paper, mm_fit):
     _, S, M, B = mm_fit.spectra(2.0)
-    assert S.sum() == pytest.approx(paper.signal.events_in_window(2.0, 140.0), rel=1e-3)
-    assert B.sum() == pytest.approx(sum(paper.background_events_in_window(2.0, 140.0).values()), rel=1e-3)
+    assert S.sum() == pytest.approx(SignalPrediction(paper).events_in_window(2.0, 140.0), rel=1e-3)
+    assert B.sum() == pytest.approx(sum(background_events_in_window(paper, 2.0, 140.0).values()), rel=1e-3)
 
 
 def test_pseudo_experiment_median_close_to_asimov(mm_fit):

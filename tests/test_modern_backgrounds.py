@@ -3,11 +3,11 @@ import pytest
 from scipy import integrate
 from scipy.special import expn
 
-from lxenu import attenuation as att
-from lxenu.backgrounds import PB214_BRANCHES, Krypton85, Radon222
-from lxenu.beta_decay import BetaBranch, fermi_function, generalized_fermi_function, lambda2
 from lxenu.constants import ELECTRON_MASS_KEV, FINE_STRUCTURE, MAGNETIC_PREFACTOR_CM2, SECONDS_PER_DAY
-from lxenu.solar import (
+from lxenu.physics import attenuation as att
+from lxenu.physics.backgrounds import PB214_BRANCHES, Krypton85, Radon222
+from lxenu.physics.beta_decay import BetaBranch, fermi_function, generalized_fermi_function, lambda2
+from lxenu.physics.solar import (
     PRODUCTION_DENSITY_NA_CM3,
     SOLAR_FLUX_CM2_S,
     SolarNeutrinos,

@@ -8,10 +8,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from lxenu import attenuation  # noqa: E402
-from lxenu import plotting_realistic as pr
-from lxenu.binned_prediction import FullInformationPrediction  # noqa: E402
-from lxenu.experiment import Experiment  # noqa: E402
+from lxenu.experiment.experiment import Experiment  # noqa: E402
+from lxenu.physics import attenuation  # noqa: E402
+from lxenu.predict.binned import FullInformationPrediction  # noqa: E402
+from lxenu.report import plotting_realistic as pr
 
 
 def _labelled(ax):

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from lxenu.response import EnergyResolution, energy_response_matrix, window_efficiency
+from lxenu.experiment.response import EnergyResolution
+from lxenu.predict.response import energy_response_matrix, window_efficiency
 
 
 def test_paper_resolution():

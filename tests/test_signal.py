@@ -1,19 +1,20 @@
 import numpy as np
 import pytest
 
-from lxenu.cross_section import sigma_total
-from lxenu.experiment import Experiment
-from lxenu.source import Cr51Source
+from lxenu.experiment.experiment import Experiment
+from lxenu.experiment.source import Cr51Source
+from lxenu.physics.cross_section import sigma_total
+from lxenu.predict.signal import SignalPrediction
 
 
 def test_paper_signal_events(paper):
     # paper, sect. 2: 12,518 events in 100 days (all recoil energies)
-    assert paper.signal.total_events() == pytest.approx(12518, rel=0.02)
+    assert SignalPrediction(paper).total_events() == pytest.approx(12518, rel=0.02)
 
 
 def test_paper_signal_in_window(paper):
     # paper, sect. 2: 3,656 signal events in 2-140 keV after smearing
-    assert paper.signal.events_in_window(2.0, 140.0) == pytest.approx(3656, rel=0.03)
+    assert SignalPrediction(paper).events_in_window(2.0, 140.0) == pytest.approx(3656, rel=0.03)
 
 
 def test_total_is_decays_times_electrons_times_flux_times_cross_section(paper):
@@ -28,57 +29,59 @@ def test_total_is_decays_times_electrons_times_flux_times_cross_section(paper):
             + 0.1 * sigma_total(430.0, sin2_theta_w=paper.sin2_theta_w)
         )
     )
-    assert paper.signal.total_events() == pytest.approx(expected, rel=1e-12)
+    assert SignalPrediction(paper).total_events() == pytest.approx(expected, rel=1e-12)
 
 
 def test_events_scale_with_strength_and_deployments(paper):
-    base = paper.signal.total_events()
-    assert paper.with_options(source_mci=10).signal.total_events() == pytest.approx(2 * base, rel=1e-12)
-    assert paper.with_options(deployments=5).signal.total_events() == pytest.approx(5 * base, rel=1e-12)
+    base = SignalPrediction(paper).total_events()
+    assert SignalPrediction(paper.with_options(source_mci=10)).total_events() == pytest.approx(2 * base, rel=1e-12)
+    assert SignalPrediction(paper.with_options(deployments=5)).total_events() == pytest.approx(5 * base, rel=1e-12)
 
 
 def test_events_follow_decay_law_in_days(paper):
     tau = paper.source.mean_life_days
-    e50 = paper.with_options(days=50).signal.total_events()
-    e100 = paper.signal.total_events()
+    e50 = SignalPrediction(paper.with_options(days=50)).total_events()
+    e100 = SignalPrediction(paper).total_events()
     assert e100 / e50 == pytest.approx((1 - np.exp(-100 / tau)) / (1 - np.exp(-50 / tau)), rel=1e-12)
 
 
 def test_events_fall_as_inverse_square_of_distance():
-    far1 = Experiment().with_options(gap_m=40.0).signal.total_events()
-    far2 = Experiment().with_options(gap_m=80.0).signal.total_events()
+    far1 = SignalPrediction(Experiment().with_options(gap_m=40.0)).total_events()
+    far2 = SignalPrediction(Experiment().with_options(gap_m=80.0)).total_events()
     assert far1 / far2 == pytest.approx(((80.69) / (40.69)) ** 2, rel=2e-3)
 
 
 def test_smeared_spectrum_conserves_events(paper):
     edges = np.linspace(-20, 620, 3201)
-    smeared = paper.signal.smeared_events(edges)
-    from lxenu.signal import T_FLOOR_KEV
+    smeared = SignalPrediction(paper).smeared_events(edges)
+    from lxenu.predict.signal import T_FLOOR_KEV
 
-    assert smeared.sum() == pytest.approx(paper.signal.total_events(T_min_keV=T_FLOOR_KEV), rel=1e-9)
+    assert smeared.sum() == pytest.approx(SignalPrediction(paper).total_events(T_min_keV=T_FLOOR_KEV), rel=1e-9)
 
 
 def test_binned_true_spectrum_matches_dN_dT(paper):
     edges = np.array([10.0, 10.1])
-    assert paper.signal.true_events(edges)[0] == pytest.approx(paper.signal.dN_dT(10.05) * 0.1, rel=1e-5)
+    assert SignalPrediction(paper).true_events(edges)[0] == pytest.approx(
+        SignalPrediction(paper).dN_dT(10.05) * 0.1, rel=1e-5
+    )
 
 
 def test_magnetic_moment_adds_low_energy_events(paper):
-    sm = paper.signal.events_in_window(2.0, 10.0)
-    mm = paper.signal.events_in_window(2.0, 10.0, mu_nu_muB=1e-10)
-    hi_sm = paper.signal.events_in_window(100.0, 140.0)
-    hi_mm = paper.signal.events_in_window(100.0, 140.0, mu_nu_muB=1e-10)
+    sm = SignalPrediction(paper).events_in_window(2.0, 10.0)
+    mm = SignalPrediction(paper).events_in_window(2.0, 10.0, mu_nu_muB=1e-10)
+    hi_sm = SignalPrediction(paper).events_in_window(100.0, 140.0)
+    hi_mm = SignalPrediction(paper).events_in_window(100.0, 140.0, mu_nu_muB=1e-10)
     assert (mm - sm) / sm > 10 * (hi_mm - hi_sm) / hi_sm
 
 
 def test_four_line_option_changes_signal_by_less_than_a_percent(paper):
     four = paper.replace(source=Cr51Source.four_lines())
-    assert four.signal.total_events() == pytest.approx(paper.signal.total_events(), rel=0.01)
-    assert four.signal.total_events() != paper.signal.total_events()
+    assert SignalPrediction(four).total_events() == pytest.approx(SignalPrediction(paper).total_events(), rel=0.01)
+    assert SignalPrediction(four).total_events() != SignalPrediction(paper).total_events()
 
 
 def test_window_input_checked(paper):
     with pytest.raises(ValueError, match="high_keV"):
-        paper.signal.events_in_window(10.0, 5.0)
+        SignalPrediction(paper).events_in_window(10.0, 5.0)
     with pytest.raises(ValueError, match="T_min_keV"):
-        paper.signal.total_events(mu_nu_muB=1e-11)
+        SignalPrediction(paper).total_events(mu_nu_muB=1e-11)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lxenu.source import CR51_FOUR_LINES, CR51_TWO_LINES, Cr51Source, CylindricalSourceShape, RunPlan
+from lxenu.experiment.source import CR51_FOUR_LINES, CR51_TWO_LINES, Cr51Source, CylindricalSourceShape, RunPlan
 
 
 def test_decays_scale_with_strength():

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from lxenu import attenuation as att
-from lxenu import source_gamma as sg
 from lxenu.constants import ELECTRON_MASS_KEV, SECONDS_PER_DAY
-from lxenu.detector import CylindricalDetector
+from lxenu.experiment.geometry import CylindricalDetector
+from lxenu.physics import attenuation as att
+from lxenu.physics import source_gamma as sg
 
 DET = CylindricalDetector()
 

@@ -2,10 +2,11 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize
 
-from lxenu.distance_response import build_distance_response
-from lxenu.experiment import Experiment
-from lxenu.statistics import profiled_gaussian_chi2
-from lxenu.sterile import SterileFit, bin_averaged_sin2, first_minimum_cm, survival_probability
+from lxenu.analyses.sterile import SterileFit, bin_averaged_sin2, first_minimum_cm, survival_probability
+from lxenu.experiment.experiment import Experiment
+from lxenu.predict.distance_response import build_distance_response
+from lxenu.predict.signal import SignalPrediction
+from lxenu.stats.chi2 import profiled_gaussian_chi2
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,9 @@ def test_no_oscillation_gives_zero_chi2(fit):
 
 
 def test_signal_and_background_totals(paper, fit):
-    assert fit.signal_events == pytest.approx(paper.signal.events_in_window(5.0, paper.signal.max_recoil_keV), rel=0.01)
+    assert fit.signal_events == pytest.approx(
+        SignalPrediction(paper).events_in_window(5.0, SignalPrediction(paper).max_recoil_keV), rel=0.01
+    )
     assert fit.background.sum() == pytest.approx(fit.background_events, rel=1e-3)
 
 

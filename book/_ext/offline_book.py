@@ -5,7 +5,7 @@
   ``const`` and a JavaScript error) and points at a CDN. This removes its scripts.
 * The bibliography is labelled author–year, like the citations in the text (``{cite:p}``,
   ``{cite:t}``): style ``lxenu_author_year``.
-* ``{lxenu-scorecard}`` computes the reproduction scorecard (:mod:`lxenu.scorecard`) while the
+* ``{lxenu-scorecard}`` computes the reproduction scorecard (:mod:`lxenu.report.scorecard`) while the
   book is built and inserts it as a table; ``{lxenu-command}`` runs ``python -m lxenu ARGS`` and
   inserts its output. The chapters render their stored outputs (checked by nbval), so these are
   the only numbers computed at build time, in the Sphinx process: no kernel is started.
@@ -23,6 +23,8 @@ from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from sphinx.util.docutils import SphinxDirective
+
+from lxenu.report.scorecard import scorecard_markdown, scorecard_rows, typeset_label
 
 
 def _is_thebe(script) -> bool:
@@ -66,8 +68,6 @@ class AuthorYearStyle(PlainStyle):
 
 
 def _verdict(rows) -> str:
-    from lxenu.scorecard import typeset_label
-
     checked = [r for r in rows if r.within is not None]
     outside = [typeset_label(r.quantity) for r in checked if not r.within]
     text = f"{len(checked) - len(outside)} of {len(checked)} computed numbers and claims are within tolerance"
@@ -75,17 +75,17 @@ def _verdict(rows) -> str:
 
 
 class ScorecardDirective(SphinxDirective):
-    """The scorecard table (Markdown from :func:`lxenu.scorecard.scorecard_markdown`), parsed in place."""
+    """The scorecard table (Markdown from :func:`lxenu.report.scorecard.scorecard_markdown`), parsed in place."""
 
     has_content = False
 
     def run(self):
-        from lxenu.scorecard import scorecard_markdown, scorecard_rows
-
         rows = scorecard_rows()
         text = scorecard_markdown(rows, typeset=True, link_prefix="../notebooks/") + "\n\n" + _verdict(rows)
         container = nodes.container(classes=["lxenu-scorecard"])
-        self.state.nested_parse(StringList(text.splitlines(), source="lxenu.scorecard"), self.content_offset, container)
+        self.state.nested_parse(
+            StringList(text.splitlines(), source="lxenu.report.scorecard"), self.content_offset, container
+        )
         return [container]
 
 

@@ -1,0 +1,305 @@
+"""Figures of the book, in one style: labelled axes with units, the paper's conventions.
+
+Every function returns the matplotlib ``(fig, ax)`` so a chapter can add to it.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..analyses.reactor import REACTOR_ANOMALY_2011, ReactorAnomaly, draw_reactor_anomaly
+from ..physics.cross_section import SIN2_THETA_W_DEFAULT, dsigma_dT, t_max_keV
+from ..predict.backgrounds import background_true_events
+from ..predict.response import energy_response_matrix
+from ..predict.signal import SignalPrediction, fine_true_edges_keV
+
+#: One colour per meaning, in every chapter (Okabe & Ito and Tol's colour-blind-safe palettes).
+COLORS = {
+    # energy: signal and its parts
+    "signal": "#0072B2",  # the SM nu_e e signal, and the 750 keV line
+    "430 keV line": "#332288",
+    "magnetic": "#CC79A7",  # signal with a magnetic moment
+    "oscillated": "#882255",  # signal with sterile-neutrino oscillations
+    # backgrounds
+    "background": "#009E73",
+    "136Xe": "#E69F00",
+    "85Kr": "#56B4E9",
+    "222Rn": "#D55E00",
+    "solar pp": "#999999",
+    "solar 7Be": "#555555",
+    # the (sin^2 2theta, dm2) plane
+    "natural": "#8C510A",  # LXe, natural xenon
+    "depleted": "#000000",  # LXe, 90 % depleted in 136Xe
+    "sox": "#44AA99",
+    "gallium": "#AA4499",
+    "reactor": "#B8860B",
+    "paper": "#000000",  # the paper's numbers (star markers)
+}
+
+
+_ISOTOPES = {"136Xe": "¹³⁶Xe", "85Kr": "⁸⁵Kr", "222Rn": "²²²Rn", "7Be": "⁷Be", "51Cr": "⁵¹Cr"}
+
+
+def pretty_label(name: str) -> str:
+    """A component name as the book prints it: '136Xe' -> '¹³⁶Xe', 'solar 7Be' -> 'solar ⁷Be'."""
+    for plain, fancy in _ISOTOPES.items():
+        name = name.replace(plain, fancy)
+    return name
+
+
+def latex_sci(x: float, digits: int = 2) -> str:
+    """A number as LaTeX scientific notation, e.g. 1e-11 -> '10^{-11}', 4.9e-12 -> '4.9\\times10^{-12}'."""
+    if x == 0:
+        return "0"
+    exponent = int(np.floor(np.log10(abs(x))))
+    mantissa = round(x / 10**exponent, digits - 1)
+    if mantissa == 10:
+        mantissa, exponent = 1.0, exponent + 1
+    if mantissa == 1:
+        return f"10^{{{exponent}}}"
+    return f"{mantissa:g}\\times10^{{{exponent}}}"
+
+
+def use_style():
+    """The book's matplotlib style."""
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (6.4, 4.2),
+            "figure.dpi": 110,
+            "savefig.dpi": 110,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+            "font.size": 10.5,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10.5,
+        }
+    )
+
+
+def activity_and_decays(source, run, ax=None, t_max_days: float = 200.0):
+    """Activity (MCi) and cumulative decays against time, with the run window shaded."""
+    fig, ax = _axes(ax)
+    t = np.linspace(0.0, t_max_days, 801)
+    ax.plot(t, source.activity_MCi_at(t), color=COLORS["signal"], label="activity")
+    ax.set_xlabel("time since the source had its nominal strength [days]")
+    ax.set_ylabel("activity [MCi]")
+    ax.axvspan(run.start_day, run.start_day + run.days, color="0.85", alpha=0.5, label="data taking")
+    ax2 = ax.twinx()
+    ax2.plot(t, source.decays_between(0.0, t) / 1e23, color=COLORS["magnetic"], ls="--", label="cumulative decays")
+    ax2.set_ylabel(r"cumulative decays [$10^{23}$]")
+    ax2.grid(False)
+    ax2.spines["right"].set_visible(True)
+    lines = ax.get_legend_handles_labels()
+    lines2 = ax2.get_legend_handles_labels()
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="center right")
+    return fig, ax
+
+
+def cross_sections(E_keV: float = 750.0, mus=(0.0, 1e-11, 5e-12), ax=None, sin2_theta_w=None):
+    """dsigma/dT against T for the SM and with magnetic moments."""
+    s2w = SIN2_THETA_W_DEFAULT if sin2_theta_w is None else sin2_theta_w
+    fig, ax = _axes(ax)
+    T = np.geomspace(0.1, float(t_max_keV(E_keV)) * 0.999, 600)
+    styles = ["-", "--", ":", "-."]
+    for i, mu in enumerate(mus):
+        label = "Standard Model" if mu == 0 else rf"$\mu_\nu = {latex_sci(mu)}\,\mu_B$"
+        ax.loglog(
+            T,
+            dsigma_dT(T, E_keV, mu, sin2_theta_w=s2w),
+            styles[i % 4],
+            color=COLORS["signal"] if mu == 0 else COLORS["magnetic"],
+            label=label,
+        )
+    ax.set_xlabel("electron recoil energy $T$ [keV]")
+    ax.set_ylabel(r"$d\sigma/dT$ [cm$^2$/keV]")
+    ax.set_title(rf"$\nu_e e^-$ scattering at $E_\nu$ = {E_keV:g} keV")
+    ax.legend()
+    return fig, ax
+
+
+def recoil_spectrum(experiment, ax=None, mu_nu_muB: float = 0.0, window=(2.0, 140.0)):
+    """True and smeared signal spectra dN/dT (events/keV)."""
+    fig, ax = _axes(ax)
+    sig = SignalPrediction(experiment)
+    edges = np.arange(0.0, sig.max_recoil_keV + 10.0, 1.0)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    true = sig.true_events(np.clip(edges, 1e-3, None), mu_nu_muB)
+    smeared = sig.smeared_events(edges, mu_nu_muB)
+    ax.step(centres, true, where="mid", color="0.5", label="true recoil energy")
+    ax.step(centres, smeared, where="mid", color=COLORS["signal"], label=r"smeared, $\sigma = 0.20\sqrt{T}$")
+    ax.axvspan(*window, color=COLORS["signal"], alpha=0.07, label=f"{window[0]:g}-{window[1]:g} keV window")
+    ax.set_xlabel("electron recoil energy [keV]")
+    ax.set_ylabel("events / keV (100 days)")
+    ax.set_xlim(0, edges[-1])
+    ax.legend()
+    return fig, ax
+
+
+def events_per_5keV(experiment, mu_nu_muB: float = 1e-11, ax=None, t_max_keV: float = 600.0, components=True):
+    """The paper's Fig. 1 (left): events per 5 keV, signal with and without mu, and backgrounds."""
+    fig, ax = _axes(ax)
+    edges = np.arange(0.0, t_max_keV + 5.0, 5.0)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    sig = SignalPrediction(experiment)
+    sm = sig.smeared_events(edges)
+    with_mu = sig.smeared_events(edges, mu_nu_muB)
+    true_edges = fine_true_edges_keV(t_max_keV + 60.0)
+    R = energy_response_matrix(true_edges, edges, experiment.resolution)
+    parts = {k: R @ v for k, v in background_true_events(experiment, true_edges).items()}
+    total = sum(parts.values())
+    ax.plot(
+        centres,
+        with_mu,
+        "^",
+        ms=4,
+        color=COLORS["magnetic"],
+        label=rf"signal, $\mu_\nu = {latex_sci(mu_nu_muB)}\,\mu_B$",
+    )
+    ax.plot(centres, sm, "o", ms=3.5, color=COLORS["signal"], label=r"signal, $\mu_\nu = 0$")
+    ax.plot(centres, total, "s", ms=3.5, color=COLORS["background"], label="total background")
+    if components:
+        for k, v in parts.items():
+            ax.plot(centres, v, "-", lw=1, color=COLORS.get(k, "0.5"), label=pretty_label(k))
+    ax.set_yscale("log")
+    ax.set_xlabel("reconstructed recoil energy [keV]")
+    ax.set_ylabel(f"events / 5 keV ({experiment.run.live_days:g} days)")
+    ax.set_xlim(0, t_max_keV)
+    ax.set_ylim(1, None)
+    ax.legend(fontsize=8.5, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    return fig, ax
+
+
+def limit_vs_threshold(thresholds_keV, limits_muB, ax=None, label="lxenu", paper_point=True, **kw):
+    """The paper's Fig. 1 (right): the 95 % CL bound against threshold."""
+    fig, ax = _axes(ax)
+    ax.plot(thresholds_keV, np.asarray(limits_muB) / 1e-12, label=label, **kw)
+    if paper_point:
+        ax.plot([2.0], [4.9], "k*", ms=10, label=r"paper: $4.9\times10^{-12}\,\mu_B$ at 2 keV")
+    ax.set_xlabel("recoil threshold [keV]")
+    ax.set_ylabel(r"$\mu_\nu$ bound, 95 % CL [$10^{-12}\,\mu_B$]")
+    ax.legend()
+    return fig, ax
+
+
+def distance_distributions(fit, sin2_2theta: float = 0.2, dm2_eV2: float = 2.0, ax=None):
+    """Signal and background events in reconstructed distance, with and without oscillations."""
+    fig, ax = _axes(ax)
+    edges = fit.reco_edges_cm
+    c = 0.5 * (edges[1:] + edges[:-1])
+    ax.step(c, fit.signal_no_oscillation, where="mid", color=COLORS["signal"], label="signal, no oscillation")
+    ax.step(
+        c,
+        fit.signal(sin2_2theta, dm2_eV2),
+        where="mid",
+        color=COLORS["oscillated"],
+        label=rf"signal, $\sin^22\theta$={sin2_2theta:g}, $\Delta m^2$={dm2_eV2:g} eV$^2$",
+    )
+    ax.step(c, fit.background, where="mid", color=COLORS["background"], label="background")
+    ax.set_xlabel("reconstructed distance from the source centre $L$ [cm]")
+    ax.set_ylabel(f"events / {fit.bin_cm:g} cm")
+    ax.legend()
+    return fig, ax
+
+
+def sterile_plane(
+    ax=None, s_grid=None, m_grid=None, anomalies=(), reactor=None, contours=(), star=None, legend_columns: int = 2
+):
+    """The (sin^2 2theta, dm2) plane with anomaly regions, exclusion contours and a legend below the axes.
+
+    Parameters
+    ----------
+    ax : matplotlib axes, optional
+    s_grid, m_grid : 1-d arrays
+        The sin^2 2theta and dm2 [eV^2] grids of every field below (default: the paper's ranges only).
+    anomalies : sequence of dict
+        Allowed regions, each a dict with keys ``delta_chi2`` (a field of shape
+        ``(len(s_grid), len(m_grid))``), ``threshold``, ``label`` and optionally ``fill``: a smooth
+        contour of the field at the threshold, filled lightly with an outline when ``fill`` (the
+        default), outline dashed otherwise.
+    reactor : dict, optional
+        The published reactor-anomaly fit (:data:`lxenu.analyses.reactor.REACTOR_ANOMALY_2011`, or the legacy dict
+        :data:`lxenu.analyses.gallium.REACTOR_ANOMALY`), drawn as a point with its 95 % CL bar and an arrow for the
+        lower limit on dm2.
+    contours : sequence of dict
+        Exclusion curves, each a dict with keys ``chi2`` (a field like ``delta_chi2``),
+        ``threshold``, ``label`` and optionally ``color``, ``linestyle``, ``linewidth``.
+    star : tuple, optional
+        ``(sin2_2theta, dm2_eV2, label)`` of a best fit.
+
+    Returns
+    -------
+    fig, ax
+        The figure and its axes; the legend sits below the axes, clear of every curve.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    fig, ax = _axes(ax)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(1e-2 if s_grid is None else s_grid[0], 1.0)
+    ax.set_ylim(1e-1 if m_grid is None else m_grid[0], 1e2 if m_grid is None else m_grid[-1])
+    ax.set_xlabel(r"$\sin^2 2\theta_{ee}$")
+    ax.set_ylabel(r"$\Delta m^2_{41}$ [eV$^2$]")
+    handles = []
+    for a in anomalies:
+        color = a.get("color", COLORS["gallium"])
+        field = np.asarray(a["delta_chi2"]).T
+        if a.get("fill", True):
+            ax.contourf(s_grid, m_grid, field, levels=[-np.inf, a["threshold"]], colors=[color], alpha=0.18)
+            ax.contour(s_grid, m_grid, field, levels=[a["threshold"]], colors=[color], linewidths=1.2)
+            handles.append(Patch(facecolor=mpl.colors.to_rgba(color, 0.18), edgecolor=color, label=a["label"]))
+        else:
+            ax.contour(s_grid, m_grid, field, levels=[a["threshold"]], colors=[color], linewidths=1.2, linestyles="--")
+            handles.append(Line2D([], [], color=color, lw=1.2, ls="--", label=a["label"]))
+    if reactor is not None:
+        # a published best fit with its 95 % CL range and a lower limit in dm2: a point with error
+        # bars and an arrow, never a box that would read as an allowed region
+        anomaly = reactor if isinstance(reactor, ReactorAnomaly) else REACTOR_ANOMALY_2011
+        handles.append(
+            draw_reactor_anomaly(
+                ax, anomaly, color=COLORS["reactor"], label="reactor anomaly fit, 95 % CL (Mention et al. 2011)"
+            )
+        )
+    for c in contours:
+        style = dict(
+            color=c.get("color", COLORS["depleted"]),
+            linestyle=c.get("linestyle", "-"),
+            linewidth=c.get("linewidth", 1.8),
+        )
+        ax.contour(
+            s_grid,
+            m_grid,
+            np.asarray(c["chi2"]).T,
+            levels=[c["threshold"]],
+            colors=[style["color"]],
+            linestyles=[style["linestyle"]],
+            linewidths=[style["linewidth"]],
+        )
+        handles.append(Line2D([], [], label=c["label"], **style))
+    if star is not None:
+        ax.plot(star[0], star[1], "*", color=COLORS["paper"], ms=11)
+        handles.append(Line2D([], [], marker="*", color=COLORS["paper"], ms=9, ls="", label=star[2]))
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            ncol=legend_columns,
+            fontsize=8.5,
+            frameon=False,
+        )
+    return fig, ax
+
+
+def _axes(ax):
+    if ax is None:
+        fig, ax = plt.subplots()
+    else:
+        fig = ax.figure
+    return fig, ax
