@@ -29,14 +29,14 @@ def test_summary_json_has_every_key(capsys, base):
     got = summary_json(capsys)
     assert set(got) == set(SUMMARY_KEYS)
     for key in SUMMARY_KEYS:
-        assert got[key] == pytest.approx(base[key], rel=1e-9)
+        assert got[key] == pytest.approx(base[key], rel=1e-9, abs=0)
 
 
 def test_summary_reproduces_paper(base):
-    assert base["signal_events"] == pytest.approx(12518, rel=0.02)
-    assert base["signal_events_window"] == pytest.approx(3656, rel=0.03)
-    assert base["background_events_window"] == pytest.approx(3450, rel=0.10)
-    assert base["mu_limit"] == pytest.approx(4.9e-12, rel=0.10)
+    assert base["signal_events"] == pytest.approx(12518, rel=0.02, abs=0)
+    assert base["signal_events_window"] == pytest.approx(3656, rel=0.03, abs=0)
+    assert base["background_events_window"] == pytest.approx(3450, rel=0.10, abs=0)
+    assert base["mu_limit"] == pytest.approx(4.9e-12, rel=0.10, abs=0)
 
 
 def test_summary_table(capsys):
@@ -47,22 +47,22 @@ def test_summary_table(capsys):
 
 def test_source_strength_option(capsys, base):
     got = summary_json(capsys, "--source-mci", "10")
-    assert got["signal_events"] == pytest.approx(2 * base["signal_events"], rel=1e-9)
-    assert got["background_events_window"] == pytest.approx(base["background_events_window"], rel=1e-9)
+    assert got["signal_events"] == pytest.approx(2 * base["signal_events"], rel=1e-9, abs=0)
+    assert got["background_events_window"] == pytest.approx(base["background_events_window"], rel=1e-9, abs=0)
     assert got["mu_limit"] < base["mu_limit"]
 
 
 def test_deployments_option(capsys, base):
     got = summary_json(capsys, "--deployments", "5")
-    assert got["signal_events"] == pytest.approx(5 * base["signal_events"], rel=1e-9)
-    assert got["background_events_window"] == pytest.approx(5 * base["background_events_window"], rel=1e-9)
+    assert got["signal_events"] == pytest.approx(5 * base["signal_events"], rel=1e-9, abs=0)
+    assert got["background_events_window"] == pytest.approx(5 * base["background_events_window"], rel=1e-9, abs=0)
     # paper, sect. 4: 3.31e-12 mu_B with five deployments
-    assert got["mu_limit"] == pytest.approx(3.31e-12, rel=0.10)
+    assert got["mu_limit"] == pytest.approx(3.31e-12, rel=0.10, abs=0)
 
 
 def test_days_option(capsys, base):
     got = summary_json(capsys, "--days", "50")
-    assert got["background_events_window"] == pytest.approx(0.5 * base["background_events_window"], rel=1e-9)
+    assert got["background_events_window"] == pytest.approx(0.5 * base["background_events_window"], rel=1e-9, abs=0)
     assert 0.5 * base["signal_events"] < got["signal_events"] < base["signal_events"]
     # half the run loses 28 % of the signal but half the background: the bound weakens slightly
     assert got["mu_limit"] > base["mu_limit"]
@@ -74,20 +74,20 @@ def test_threshold_option(capsys, base):
     got = summary_json(capsys, "--threshold-kev", "5")
     assert got["signal_events_window"] < base["signal_events_window"]
     assert got["mu_limit"] > base["mu_limit"]
-    assert got["signal_events"] == pytest.approx(base["signal_events"], rel=1e-12)
+    assert got["signal_events"] == pytest.approx(base["signal_events"], rel=1e-12, abs=0)
 
 
 def test_gap_option(capsys, base):
     got = summary_json(capsys, "--gap-m", "2")
     assert got["signal_events"] < base["signal_events"]
-    assert got["background_events_window"] == pytest.approx(base["background_events_window"], rel=1e-12)
+    assert got["background_events_window"] == pytest.approx(base["background_events_window"], rel=1e-12, abs=0)
 
 
 def test_depletion_option(capsys, base):
     got = summary_json(capsys, "--xe136-depletion", "0.9")
-    assert got["sterile_background_xe136"] == pytest.approx(0.1 * base["sterile_background_xe136"], rel=1e-9)
+    assert got["sterile_background_xe136"] == pytest.approx(0.1 * base["sterile_background_xe136"], rel=1e-9, abs=0)
     other = base["sterile_background_events"] - base["sterile_background_xe136"]
-    assert got["sterile_background_events"] - got["sterile_background_xe136"] == pytest.approx(other, rel=1e-9)
+    assert got["sterile_background_events"] - got["sterile_background_xe136"] == pytest.approx(other, rel=1e-9, abs=0)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,7 @@ def test_summary_reuses_a_matching_fit_and_rejects_another(base):
 
     exp = Experiment()
     fit = MagneticMomentFit(exp, max_keV=140.0, convention="one_sided")
-    assert compute_summary(exp, fit=fit)["mu_limit"] == pytest.approx(base["mu_limit"], rel=1e-12)
+    assert compute_summary(exp, fit=fit)["mu_limit"] == pytest.approx(base["mu_limit"], rel=1e-12, abs=0)
     with pytest.raises(ValueError, match="fit"):
         compute_summary(exp, fit=MagneticMomentFit(exp, max_keV=140.0, convention="two_sided"))
     with pytest.raises(ValueError, match="fit"):

@@ -25,7 +25,7 @@ def test_vectorised_limits_match_the_fit(fit, spectra):
     ref = np.array([_data_limit(S, M, B, d, fit.delta_chi2) ** 2 for d in D])
     np.testing.assert_allclose(got, ref, rtol=1e-8)
     asimov = cv.limits_from_data(S, M, B, (S + B)[None, :], fit.delta_chi2)[0]
-    assert np.sqrt(asimov) * 1e-12 == pytest.approx(fit.limit(2.0), rel=1e-8)
+    assert np.sqrt(asimov) * 1e-12 == pytest.approx(fit.limit(2.0), rel=1e-8, abs=0)
 
 
 def test_best_fit_is_the_constrained_minimum(spectra):

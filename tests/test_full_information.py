@@ -57,7 +57,7 @@ def test_signal_decays_exponentially_in_time_and_background_is_constant(full):
     assert f.sum() == pytest.approx(1.0, abs=1e-14)
     np.testing.assert_allclose(full.background_time_fraction, 0.1, rtol=1e-14)
     # first bin: (1 - e^{-10/tau}) / (1 - e^{-100/tau})
-    assert f[0] == pytest.approx((1 - np.exp(-10 / tau)) / (1 - np.exp(-100 / tau)), rel=1e-12)
+    assert f[0] == pytest.approx((1 - np.exp(-10 / tau)) / (1 - np.exp(-100 / tau)), rel=1e-12, abs=0)
 
 
 def test_time_bins_end_at_the_run_length():
@@ -72,8 +72,8 @@ def test_time_fractions_per_deployment(paper):
     np.testing.assert_allclose(p.signal_time_fraction, q.signal_time_fraction, rtol=1e-12)
     # three deployments, each starting 20 d late: 3 exp(-20/tau) times the signal
     tau = paper.source.mean_life_days
-    assert p.signal.sum() / q.signal.sum() == pytest.approx(3 * np.exp(-20.0 / tau), rel=1e-9)
-    assert p.background.sum() / q.background.sum() == pytest.approx(3.0, rel=1e-9)
+    assert p.signal.sum() / q.signal.sum() == pytest.approx(3 * np.exp(-20.0 / tau), rel=1e-9, abs=0)
+    assert p.background.sum() / q.background.sum() == pytest.approx(3.0, rel=1e-9, abs=0)
 
 
 def test_distance_distributions(paper, mm_fit):
@@ -102,7 +102,7 @@ def test_distance_distributions(paper, mm_fit):
     ratio = p.signal_distance_fraction[inner] / p.background_distance_fraction[inner]
     expected = 1.0 / c[inner] ** 2
     np.testing.assert_allclose(ratio / ratio[0], expected / expected[0], rtol=0.015)
-    assert ratio[-1] / ratio[0] == pytest.approx(expected[-1] / expected[0], rel=0.015)
+    assert ratio[-1] / ratio[0] == pytest.approx(expected[-1] / expected[0], rel=0.015, abs=0)
 
 
 # -- the paper's analysis as a special case -------------------------------------------------
@@ -110,8 +110,8 @@ def test_default_equals_the_paper_analysis(paper, mm_fit):
     fit = MagneticMomentFullFit(paper, mm_fit=mm_fit)
     assert fit.delta_chi2 == pytest.approx(2.7055, abs=1e-4)  # one-sided 95 %, 1 dof
     ref = MagneticMomentFit(paper, convention="one_sided").limit(2.0)
-    assert fit.limit() == pytest.approx(ref, rel=1e-9)
-    assert fit.limit() == pytest.approx(PAPER_LIMIT_MUB, rel=1e-3)
+    assert fit.limit() == pytest.approx(ref, rel=1e-9, abs=0)
+    assert fit.limit() == pytest.approx(PAPER_LIMIT_MUB, rel=1e-3, abs=0)
 
 
 def test_default_band_equals_the_paper_toys(paper, mm_fit):
@@ -119,7 +119,7 @@ def test_default_band_equals_the_paper_toys(paper, mm_fit):
     band = fit.expected_band(40, seed=11)
     ref = mm_fit.expected_band(40, 2.0, seed=11)
     for k in ("-2sigma", "-1sigma", "median", "+1sigma", "+2sigma"):
-        assert band[k] == pytest.approx(ref[k], rel=1e-7)
+        assert band[k] == pytest.approx(ref[k], rel=1e-7, abs=0)
     assert band["-2sigma"] < band["-1sigma"] < band["median"] < band["+1sigma"] < band["+2sigma"]
 
 
@@ -137,7 +137,7 @@ def test_an_injected_moment_is_recovered_with_free_normalisations(full):
     x0 = (4e-12 / 1e-12) ** 2
     observed = full.signal + x0 * full.magnetic + 1.02 * full.background
     mu_hat, theta = fit.best_fit(observed)
-    assert mu_hat == pytest.approx(4e-12, rel=1e-6)
+    assert mu_hat == pytest.approx(4e-12, rel=1e-6, abs=0)
     np.testing.assert_allclose(theta, [1.0, 1.02, 1.02], rtol=1e-7)
 
 
@@ -161,7 +161,7 @@ def test_flat_distance_and_time_carry_no_information(paper, mm_fit):
     p.__dict__["signal_distance_fraction"] = p.background_distance_fraction
     p.__dict__["signal_time_fraction"] = p.background_time_fraction
     flat = MagneticMomentFullFit.from_prediction(p).limit()
-    assert flat == pytest.approx(MagneticMomentFullFit(paper, mm_fit=mm_fit).limit(), rel=1e-9)
+    assert flat == pytest.approx(MagneticMomentFullFit(paper, mm_fit=mm_fit).limit(), rel=1e-9, abs=0)
 
 
 def test_more_information_never_hurts_and_nuisances_never_help(paper, mm_fit, full_all, only_T):
@@ -176,7 +176,7 @@ def test_more_information_never_hurts_and_nuisances_never_help(paper, mm_fit, fu
         assert known < bkg_free <= both_free
     assert all(f < t for f, t in zip(rows["TLt"], rows["T"]))
     # freeing both costs about 25 % in T alone (issue 12: 4.8 -> 6.0e-12)
-    assert rows["T"][3] == pytest.approx(6.008e-12, rel=2e-3)
+    assert rows["T"][3] == pytest.approx(6.008e-12, rel=2e-3, abs=0)
     # (T, L, t) recovers the background-normalisation part: with the signal known, freeing the
     # background costs less than 2 % instead of 2.3 %
     assert rows["TLt"][2] / rows["TLt"][0] < rows["T"][2] / rows["T"][0]
@@ -189,8 +189,8 @@ def test_priors_interpolate_between_known_and_free(only_T):
 
     known, best, wide, free = lim(0.0), lim(BEST_ACTIVITY_RELATIVE_SIGMA), lim(0.1), lim(None)
     assert known < best < wide < free
-    assert lim(1e-7) == pytest.approx(known, rel=1e-6)
-    assert lim(1e3) == pytest.approx(free, rel=1e-4)
+    assert lim(1e-7) == pytest.approx(known, rel=1e-6, abs=0)
+    assert lim(1e3) == pytest.approx(free, rel=1e-4, abs=0)
     # a prior ten times too wide is a different answer
     assert lim(10 * BEST_ACTIVITY_RELATIVE_SIGMA) > best * 1.01
 
@@ -199,7 +199,7 @@ def test_source_off_constraint(only_T):
     fit = MagneticMomentFullFit.from_prediction(only_T)
     sig = fit.source_off_sigmas(300.0)
     n_off = only_T.background.sum() * 3.0
-    assert sig["background"] == pytest.approx(1.0 / np.sqrt(n_off), rel=1e-12)
+    assert sig["background"] == pytest.approx(1.0 / np.sqrt(n_off), rel=1e-12, abs=0)
     lims = [
         MagneticMomentFullFit.from_prediction(only_T, background_norm_sigma=b).limit()
         for b in (0.0, sig, MagneticMomentFullFit.from_prediction(only_T).source_off_sigmas(30.0), None)
@@ -214,8 +214,8 @@ def test_exposure_scaling(paper):
     base = MagneticMomentFullFit(paper)
     big = MagneticMomentFullFit(paper.with_options(source_mci=50.0, background_scale=10.0))
     mu10 = big.limit()
-    assert float(base.chi2(mu10)) == pytest.approx(base.delta_chi2 / 10.0, rel=1e-8)
-    assert mu10 / base.limit() == pytest.approx(10**-0.25, rel=0.05)
+    assert float(base.chi2(mu10)) == pytest.approx(base.delta_chi2 / 10.0, rel=1e-8, abs=0)
+    assert mu10 / base.limit() == pytest.approx(10**-0.25, rel=0.05, abs=0)
 
 
 def test_pinned_limits(full_all, only_T):
@@ -230,14 +230,14 @@ def test_pinned_limits(full_all, only_T):
     preds = {"T": only_T, "TLt": full_all}
     for (obs, s, b), value in expected.items():
         lim = MagneticMomentFullFit.from_prediction(preds[obs], signal_norm_sigma=s, background_norm_sigma=b).limit()
-        assert lim == pytest.approx(value, rel=1e-3), (obs, s, b)
+        assert lim == pytest.approx(value, rel=1e-3, abs=0), (obs, s, b)
 
 
 def test_limit_table(paper, mm_fit):
     table = mu_limit_table(paper, observables=("T", "Tt"), mm_fit=mm_fit)
     assert list(table) == ["T", "Tt"]
-    assert table["T"]["both known"] == pytest.approx(PAPER_LIMIT_MUB, rel=1e-3)
-    assert table["T"]["both free"] == pytest.approx(6.008e-12, rel=1e-3)
+    assert table["T"]["both known"] == pytest.approx(PAPER_LIMIT_MUB, rel=1e-3, abs=0)
+    assert table["T"]["both free"] == pytest.approx(6.008e-12, rel=1e-3, abs=0)
     for row in table.values():
         assert row["both known"] < min(row["signal free"], row["background free"])
         assert max(row["signal free"], row["background free"]) <= row["both free"]
@@ -247,7 +247,7 @@ def test_limit_table(paper, mm_fit):
 def test_observed_data_limit(only_T):
     fit = MagneticMomentFullFit.from_prediction(only_T, signal_norm_sigma=0.01, background_norm_sigma=None)
     asimov = only_T.signal + only_T.background
-    assert fit.data_limit(asimov) == pytest.approx(fit.limit(), rel=1e-8)
+    assert fit.data_limit(asimov) == pytest.approx(fit.limit(), rel=1e-8, abs=0)
     with pytest.raises(ValueError, match="observed"):
         fit.data_limit(asimov[:-1])
 
@@ -314,7 +314,7 @@ def test_sterile_chi2_equals_direct_profiling(sterile_LT):
     D = sterile_LT.signal_no_oscillation + B
     keep = D > 0
     ref, _, _ = profiled_gaussian_chi2(S[keep], B[keep], D[keep], None, 0.005)
-    assert sterile_LT.chi2(0.2, 1.5) == pytest.approx(ref, rel=1e-9)
+    assert sterile_LT.chi2(0.2, 1.5) == pytest.approx(ref, rel=1e-9, abs=0)
     assert sterile_LT.chi2(0.0, 1.5) == pytest.approx(0.0, abs=1e-9)
 
 
@@ -337,7 +337,7 @@ def test_sterile_split_backgrounds_against_a_direct_fit(paper, sterile_L):
     prec = np.diag([1 / 0.02**2, 0.0, 1 / 0.05**2])
     theta = np.linalg.solve((T * w) @ T.T + prec, -(T * w) @ r)
     ref = np.sum(w * (r + theta @ T) ** 2) + theta @ prec @ theta
-    assert fit.chi2(0.15, 3.0) == pytest.approx(ref, rel=1e-9)
+    assert fit.chi2(0.15, 3.0) == pytest.approx(ref, rel=1e-9, abs=0)
 
 
 def test_energy_information_improves_the_sterile_reach(paper, sterile_L, sterile_LT):

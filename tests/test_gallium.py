@@ -37,7 +37,7 @@ def test_profiled_normalisation_is_the_numerical_minimum():
 
         ref = minimize_scalar(chi2, bounds=(-0.5, 0.5), method="bounded", options={"xatol": 1e-12}).fun
         got = float(gallium_chi2_grid(np.array([s]), np.array([m]), GALLIUM_RUNS, sig)[0, 0])
-        assert got == pytest.approx(ref, rel=1e-8)
+        assert got == pytest.approx(ref, rel=1e-8, abs=0)
 
 
 def test_limits_of_the_cross_section_error():
@@ -46,7 +46,7 @@ def test_limits_of_the_cross_section_error():
     # a free normalisation leaves only the inner/outer difference of BEST: (0.791 - 0.766)^2 / (2 * 0.05^2)
     free = gallium_fit(S, M, RUNS_BEST, xs_sigma=1e6)
     null = free["delta_chi2_no_oscillation"] + free["chi2_min"]
-    assert null == pytest.approx((0.791 - 0.766) ** 2 / (2 * 0.05**2), rel=1e-6)
+    assert null == pytest.approx((0.791 - 0.766) ** 2 / (2 * 0.05**2), rel=1e-6, abs=0)
 
 
 def test_a_correlated_error_weakens_the_anomaly_monotonically():

@@ -31,7 +31,7 @@ def test_distance_and_time(coarse_prediction):
     # Both curves are normalised to unit area in L and in t.
     L = coarse_prediction.edges["L"]
     heights = axes[0].patches[1].get_data()[0]
-    assert np.sum(heights * np.diff(L)) == pytest.approx(1.0, rel=1e-12)
+    assert np.sum(heights * np.diff(L)) == pytest.approx(1.0, rel=1e-12, abs=0)
     plt.close(fig)
 
 

@@ -9,12 +9,12 @@ from lxenu.predict.signal import SignalPrediction
 
 def test_paper_signal_events(paper):
     # paper, sect. 2: 12,518 events in 100 days (all recoil energies)
-    assert SignalPrediction(paper).total_events() == pytest.approx(12518, rel=0.02)
+    assert SignalPrediction(paper).total_events() == pytest.approx(12518, rel=0.02, abs=0)
 
 
 def test_paper_signal_in_window(paper):
     # paper, sect. 2: 3,656 signal events in 2-140 keV after smearing
-    assert SignalPrediction(paper).events_in_window(2.0, 140.0) == pytest.approx(3656, rel=0.03)
+    assert SignalPrediction(paper).events_in_window(2.0, 140.0) == pytest.approx(3656, rel=0.03, abs=0)
 
 
 def test_total_is_decays_times_electrons_times_flux_times_cross_section(paper):
@@ -29,26 +29,30 @@ def test_total_is_decays_times_electrons_times_flux_times_cross_section(paper):
             + 0.1 * sigma_total(430.0, sin2_theta_w=paper.sin2_theta_w)
         )
     )
-    assert SignalPrediction(paper).total_events() == pytest.approx(expected, rel=1e-12)
+    assert SignalPrediction(paper).total_events() == pytest.approx(expected, rel=1e-12, abs=0)
 
 
 def test_events_scale_with_strength_and_deployments(paper):
     base = SignalPrediction(paper).total_events()
-    assert SignalPrediction(paper.with_options(source_mci=10)).total_events() == pytest.approx(2 * base, rel=1e-12)
-    assert SignalPrediction(paper.with_options(deployments=5)).total_events() == pytest.approx(5 * base, rel=1e-12)
+    assert SignalPrediction(paper.with_options(source_mci=10)).total_events() == pytest.approx(
+        2 * base, rel=1e-12, abs=0
+    )
+    assert SignalPrediction(paper.with_options(deployments=5)).total_events() == pytest.approx(
+        5 * base, rel=1e-12, abs=0
+    )
 
 
 def test_events_follow_decay_law_in_days(paper):
     tau = paper.source.mean_life_days
     e50 = SignalPrediction(paper.with_options(days=50)).total_events()
     e100 = SignalPrediction(paper).total_events()
-    assert e100 / e50 == pytest.approx((1 - np.exp(-100 / tau)) / (1 - np.exp(-50 / tau)), rel=1e-12)
+    assert e100 / e50 == pytest.approx((1 - np.exp(-100 / tau)) / (1 - np.exp(-50 / tau)), rel=1e-12, abs=0)
 
 
 def test_events_fall_as_inverse_square_of_distance():
     far1 = SignalPrediction(Experiment().with_options(gap_m=40.0)).total_events()
     far2 = SignalPrediction(Experiment().with_options(gap_m=80.0)).total_events()
-    assert far1 / far2 == pytest.approx(((80.69) / (40.69)) ** 2, rel=2e-3)
+    assert far1 / far2 == pytest.approx(((80.69) / (40.69)) ** 2, rel=2e-3, abs=0)
 
 
 def test_smeared_spectrum_conserves_events(paper):
@@ -56,13 +60,13 @@ def test_smeared_spectrum_conserves_events(paper):
     smeared = SignalPrediction(paper).smeared_events(edges)
     from lxenu.predict.signal import T_FLOOR_KEV
 
-    assert smeared.sum() == pytest.approx(SignalPrediction(paper).total_events(T_min_keV=T_FLOOR_KEV), rel=1e-9)
+    assert smeared.sum() == pytest.approx(SignalPrediction(paper).total_events(T_min_keV=T_FLOOR_KEV), rel=1e-9, abs=0)
 
 
 def test_binned_true_spectrum_matches_dN_dT(paper):
     edges = np.array([10.0, 10.1])
     assert SignalPrediction(paper).true_events(edges)[0] == pytest.approx(
-        SignalPrediction(paper).dN_dT(10.05) * 0.1, rel=1e-5
+        SignalPrediction(paper).dN_dT(10.05) * 0.1, rel=1e-5, abs=0
     )
 
 
@@ -76,7 +80,9 @@ def test_magnetic_moment_adds_low_energy_events(paper):
 
 def test_four_line_option_changes_signal_by_less_than_a_percent(paper):
     four = paper.replace(source=Cr51Source.four_lines())
-    assert SignalPrediction(four).total_events() == pytest.approx(SignalPrediction(paper).total_events(), rel=0.01)
+    assert SignalPrediction(four).total_events() == pytest.approx(
+        SignalPrediction(paper).total_events(), rel=0.01, abs=0
+    )
     assert SignalPrediction(four).total_events() != SignalPrediction(paper).total_events()
 
 
