@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from lxenu.analyses.reactor import REACTOR_ANOMALY_2011, averaged_mixing, deviation_sigma, draw_reactor_anomaly  # noqa: E402
+from lxenu.analyses.reactor import REACTOR_ANOMALY_2011, averaged_mixing, deviation_sigma  # noqa: E402
+from lxenu.report.plotting import draw_reactor_anomaly  # noqa: E402
 
 
 def test_numbers_that_follow_from_the_ratio():

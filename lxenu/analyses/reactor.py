@@ -16,7 +16,7 @@ module keeps:
   sin^2 2theta ~ 0.115.
 
 A best fit with stated ranges is a point with error bars (and a lower limit in dm2), never
-a shaded box: :func:`draw_reactor_anomaly` draws it that way. The numbers that follow from
+a shaded box: :func:`lxenu.report.plotting.draw_reactor_anomaly` draws it that way. The numbers that follow from
 the ratio are computed (:func:`averaged_mixing`, :func:`deviation_sigma`) and checked
 against the paper's in the tests. Later flux models ("Reactor antineutrino anomaly in
 light of recent flux model refinements", Giunti et al., arXiv:2110.06820) shrink the
@@ -63,41 +63,6 @@ def deviation_sigma(anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011) -> dict:
     return {"sigma": float(z), "cl_two_sided": float(1.0 - 2.0 * stats.norm.sf(z))}
 
 
-def draw_reactor_anomaly(
-    ax,
-    anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011,
-    dm2_eV2: float | None = None,
-    color: str = "tab:purple",
-    label: str = "reactor anomaly 2011 (fit, 95 % CL)",
-):
-    """Draw the published best fit on a (sin^2 2theta, dm2) axis as a point with error bars.
-
-    The horizontal bar is the 95 % CL range of sin^2 2theta; dm2 has only a lower limit,
-    drawn as an upward arrow from ``dm2_min_eV2`` (the point is placed there unless
-    ``dm2_eV2`` is given).
-    """
-    y = anomaly.dm2_min_eV2 if dm2_eV2 is None else float(dm2_eV2)
-    handle = ax.errorbar(
-        [anomaly.sin2_2theta],
-        [y],
-        xerr=[[anomaly.sin2_2theta_error_95], [anomaly.sin2_2theta_error_95]],
-        fmt="D",
-        color=color,
-        ms=5,
-        capsize=3,
-        label=label,
-        zorder=5,
-    )
-    ax.annotate(
-        "",
-        xy=(anomaly.sin2_2theta, y * 4.0),
-        xytext=(anomaly.sin2_2theta, y),
-        arrowprops={"arrowstyle": "->", "color": color, "lw": 1.2},
-        zorder=5,
-    )
-    return handle
-
-
 def reactor_table_rows(anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011) -> list[tuple[str, str, str]]:
     """(quantity, published, computed here) rows for a comparison table."""
     s, ds = averaged_mixing(anomaly)
@@ -120,6 +85,5 @@ __all__ = [
     "REACTOR_ANOMALY_2011",
     "averaged_mixing",
     "deviation_sigma",
-    "draw_reactor_anomaly",
     "reactor_table_rows",
 ]

@@ -8,8 +8,10 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from ..analyses.reactor import REACTOR_ANOMALY_2011, ReactorAnomaly, draw_reactor_anomaly
+from ..analyses.reactor import REACTOR_ANOMALY_2011, ReactorAnomaly
 from ..physics.cross_section import SIN2_THETA_W_DEFAULT, dsigma_dT, t_max_keV
 from ..predict.backgrounds import background_true_events
 from ..predict.response import energy_response_matrix
@@ -206,6 +208,42 @@ def distance_distributions(fit, sin2_2theta: float = 0.2, dm2_eV2: float = 2.0, 
     return fig, ax
 
 
+def draw_reactor_anomaly(
+    ax,
+    anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011,
+    dm2_eV2: float | None = None,
+    color: str | None = None,
+    label: str = "reactor anomaly 2011 (fit, 95 % CL)",
+):
+    """Draw the published best fit on a (sin^2 2theta, dm2) axis as a point with error bars.
+
+    The horizontal bar is the 95 % CL range of sin^2 2theta; dm2 has only a lower limit,
+    drawn as an upward arrow from ``dm2_min_eV2`` (the point is placed there unless
+    ``dm2_eV2`` is given).
+    """
+    color = COLORS["reactor"] if color is None else color
+    y = anomaly.dm2_min_eV2 if dm2_eV2 is None else float(dm2_eV2)
+    handle = ax.errorbar(
+        [anomaly.sin2_2theta],
+        [y],
+        xerr=[[anomaly.sin2_2theta_error_95], [anomaly.sin2_2theta_error_95]],
+        fmt="D",
+        color=color,
+        ms=5,
+        capsize=3,
+        label=label,
+        zorder=5,
+    )
+    ax.annotate(
+        "",
+        xy=(anomaly.sin2_2theta, y * 4.0),
+        xytext=(anomaly.sin2_2theta, y),
+        arrowprops={"arrowstyle": "->", "color": color, "lw": 1.2},
+        zorder=5,
+    )
+    return handle
+
+
 def sterile_plane(
     ax=None, s_grid=None, m_grid=None, anomalies=(), reactor=None, contours=(), star=None, legend_columns: int = 2
 ):
@@ -236,9 +274,6 @@ def sterile_plane(
     fig, ax
         The figure and its axes; the legend sits below the axes, clear of every curve.
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
     fig, ax = _axes(ax)
     ax.set_xscale("log")
     ax.set_yscale("log")
