@@ -10,6 +10,10 @@
 # In an activated conda environment (environment.yml) use it instead of .venv: make test VENV=$$CONDA_PREFIX
 
 PYTHON ?= python3
+# inside the activated conda environment of environment.yml (named lxenu) the targets use it
+ifeq ($(CONDA_DEFAULT_ENV),lxenu)
+VENV   ?= $(CONDA_PREFIX)
+endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.lxenu-installed

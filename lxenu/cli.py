@@ -25,6 +25,7 @@ import os
 import sys
 import tomllib
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -32,11 +33,16 @@ from .analyses.full_information import MagneticMomentFullFit, SterileFullFit
 from .analyses.magnetic_moment import MagneticMomentFit
 from .analyses.sterile import SterileFit
 from .analyses.summary import compute_summary, format_table
+from .experiment.analysis import MAX_NORM_SIGMA
 from .experiment.experiment import Experiment, experiment_presets, read_experiment_table
-from .experiment.source import source_presets
+from .experiment.source import LineSource, load_source_table, source_presets
 from .report.scorecard import scorecard_markdown, scorecard_rows
 from .stats.feldman_cousins import fc_sensitivity
-from .validation import check_integer
+from .validation import check_integer, check_range
+
+#: Largest dm2 accepted on the command line, eV^2: beyond ~100 eV^2 the pattern averages out in
+#: any centimetre-resolution detector, and 1e6 is a typing error.
+MAX_DM2_EV2 = 1e6
 
 #: Short flags and the experiment-file keys they set: (flag, dest, key, type, help).
 ALIASES = (
@@ -101,14 +107,20 @@ def _set_dotted(table: dict, key: str, value, flag: str) -> None:
 
 
 def _source_table(name_or_path: str) -> dict:
+    """The resolved source table of a preset or a source file (checked on its own, so that an
+    error names the source file, not the experiment)."""
+    flag = f"--source {name_or_path}"
     if name_or_path in source_presets():
-        return {"preset": name_or_path}
+        return LineSource.from_preset(name_or_path).to_dict()
     if os.path.isfile(name_or_path):
         with open(name_or_path, "rb") as fh:
             try:
-                return tomllib.load(fh)
+                table = tomllib.load(fh)
             except tomllib.TOMLDecodeError as err:
-                raise ValueError(f"--source {name_or_path}: not valid TOML: {err}") from None
+                raise ValueError(f"{flag}: not valid TOML: {err}") from None
+        if "preset" in table:
+            table = {**load_source_table(str(table.pop("preset"))), **table}
+        return LineSource.from_dict(table, where=flag).to_dict()
     raise ValueError(
         f"--source must be one of the presets {sorted(source_presets())} or an existing .toml file; "
         f"got {name_or_path!r}"
@@ -120,8 +132,11 @@ def experiment_from_args(args) -> Experiment:
 
     Each change is checked as it is applied, so an error names the flag that caused it.
     """
-    table, label = read_experiment_table(args.experiment)
-    Experiment.from_dict(table, where=label)
+    with _flag("--experiment", "experiment"):
+        raw, label = read_experiment_table(args.experiment)
+    # every change applies to the fully resolved experiment, so that setting one key of a
+    # section the file leaves out (a file without [backgrounds], say) keeps the other defaults
+    table = Experiment.from_dict(raw, where=label).to_dict()
     changes = []
     if args.source is not None:
         changes.append((f"--source {args.source}", "source", _source_table(args.source)))
@@ -144,6 +159,18 @@ def experiment_from_args(args) -> Experiment:
         except ValueError as err:
             raise ValueError(f"{flag}: {err}") from None
     return Experiment.from_dict(table, where=label)
+
+
+@contextmanager
+def _flag(flag: str, name: str):
+    """Re-raise a ValueError that names the internal parameter under the flag the user wrote."""
+    try:
+        yield
+    except ValueError as err:
+        text = str(err)
+        if not text.startswith(name):
+            raise
+        raise ValueError(flag + text[len(name) :]) from None
 
 
 def _clean(x):
@@ -170,10 +197,14 @@ def cmd_sterile(args) -> int:
     dm2 = np.array(args.dm2 if args.dm2 else [0.5, 1.0, 2.0, 5.0, 10.0], dtype=float)
     if args.method == "fc" and args.observables != "L":
         raise ValueError("--method fc works with --observables L (the Feldman-Cousins map is built for the L fit)")
+    check_range("--dm2", dm2, 0.0, MAX_DM2_EV2, low_inclusive=False, unit="eV^2")
     fit = SterileFit.for_experiment(exp) if args.observables == "L" else SterileFullFit(exp, observables="LT")
     if args.method == "fc":
         reach = fc_sensitivity(
-            fit, dm2, n_toys=check_integer("--toys", args.toys, 50), seed=check_integer("--seed", args.seed, 0)
+            fit,
+            dm2,
+            n_toys=check_integer("--toys", args.toys, 50, 100_000),
+            seed=check_integer("--seed", args.seed, 0),
         )["fc"]
     else:
         reach = fit.sensitivity(dm2)
@@ -196,8 +227,8 @@ def _norm_sigma(flag: str, text: str):
         value = float(text)
     except ValueError:
         raise ValueError(f"{flag} must be a number >= 0 (0 = known) or 'free'; got {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{flag} must be a number >= 0 (0 = known) or 'free'; got {text!r}")
+    if not math.isfinite(value) or not 0 <= value <= MAX_NORM_SIGMA:
+        raise ValueError(f"{flag} must be a number in [0, {MAX_NORM_SIGMA:g}] (0 = known) or 'free'; got {text!r}")
     return value
 
 
@@ -216,7 +247,9 @@ def cmd_mu(args) -> int:
         "background_norm_sigma": "free" if background is None else background,
     }
     if args.band:
-        band = fit.expected_band(n=check_integer("--toys", args.toys, 10), seed=check_integer("--seed", args.seed, 0))
+        band = fit.expected_band(
+            n=check_integer("--toys", args.toys, 10, 100_000), seed=check_integer("--seed", args.seed, 0)
+        )
         out["band"] = {k: _clean(v) for k, v in band.items()}
     if args.json:
         print(json.dumps(out))
@@ -237,7 +270,8 @@ def cmd_scan(args) -> int:
     exp = experiment_from_args(args)
     thresholds = np.array(args.thresholds_kev, dtype=float)
     fit = MagneticMomentFit(exp)
-    limits = fit.threshold_scan(thresholds)
+    with _flag("--thresholds-kev", "threshold_keV"):
+        limits = fit.threshold_scan(thresholds)
     if args.json:
         print(json.dumps({"threshold_keV": thresholds.tolist(), "mu_limit": limits.tolist()}))
     else:
@@ -252,9 +286,10 @@ def cmd_experiment(args) -> int:
         print(f"{'experiment preset':18s} description  [reference]")
         for name, (description, reference) in experiment_presets().items():
             print(f"{name:18s} {description}  [{reference}]")
-        print(f"\n{'source preset':18s} description")
-        for name, description in source_presets().items():
-            print(f"{name:18s} {description}")
+        print(f"\n{'source preset':18s} description  [reference]")
+        for name in source_presets():
+            source = LineSource.from_preset(name)
+            print(f"{name:18s} {source.description}  [{source.reference}]")
         return 0
     if args.name is not None:
         if args.experiment != "paper2014":
@@ -265,6 +300,18 @@ def cmd_experiment(args) -> int:
 
 
 def cmd_scorecard(args) -> int:
+    exp = experiment_from_args(args)
+    if exp != Experiment.paper():
+        given = [f"--experiment {args.experiment}"] if args.experiment != "paper2014" else []
+        given += [f"--source {args.source}"] if args.source is not None else []
+        given += [f"--set {s}" for s in args.set or []]
+        given += [
+            f"{flag} {getattr(args, dest)}" for flag, dest, *_ in ALIASES if getattr(args, dest, None) is not None
+        ]
+        raise ValueError(
+            f"the scorecard compares the paper's benchmark with the paper, and {' '.join(given)} changes the "
+            "set-up: use `lxenu summary` for other set-ups"
+        )
     rows = scorecard_rows()
     if args.json:
         print(
@@ -469,8 +516,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "scorecard",
         help="every number of the paper next to ours",
-        description="Every number of the paper's text next to lxenu's (the paper's set-up only).",
+        description="Every number of the paper's text next to lxenu's. It compares the paper's set-up "
+        "only: the experiment options are accepted for uniformity, and any other set-up is refused "
+        "(use `lxenu summary`).",
     )
+    _experiment_options(p)
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(func=cmd_scorecard)
     return parser
@@ -480,7 +530,11 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        parser.print_help()
+        print(
+            "lxenu: error: give a sub-command (summary, mu, sterile, scan, experiment, scorecard); "
+            "`lxenu --help` lists them",
+            file=sys.stderr,
+        )
         return 2
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)

@@ -28,9 +28,9 @@ def check_range(
     lo_txt = "-inf" if low is None else f"{low:g}"
     hi_txt = "inf" if high is None else f"{high:g}"
     allowed = f"{lo_br}{lo_txt}, {hi_txt}{hi_br}" + (f" {unit}" if unit else "")
-    shown = value if arr.ndim == 0 else f"array with range [{np.nanmin(arr):g}, {np.nanmax(arr):g}]"
     if arr.size and np.isnan(arr).any():
         raise ValueError(f"{name} must be a number in {allowed}; got NaN")
+    shown = value if arr.ndim == 0 else f"array with range [{arr.min():g}, {arr.max():g}]" if arr.size else "[]"
     bad = False
     if low is not None:
         bad |= bool(np.any(arr < low) if low_inclusive else np.any(arr <= low))
@@ -55,6 +55,38 @@ def as_float_array(name: str, value) -> np.ndarray:
     if raw.dtype.kind not in "iuf":
         raise ValueError(f"{name} must be a number or an array of numbers; got {value!r}")
     return raw.astype(float)
+
+
+def check_finite(name: str, value, unit: str = "") -> np.ndarray:
+    """``value`` as a float array whose every element is finite (no NaN, no infinity)."""
+    arr = as_float_array(name, value)
+    if not np.all(np.isfinite(arr)):
+        shown = value if arr.ndim == 0 else "an array with non-finite entries"
+        raise ValueError(f"{name} must be finite{' (' + unit + ')' if unit else ''}; got {shown}")
+    return arr
+
+
+def check_nonempty(name: str, values) -> np.ndarray:
+    """A 1-d float array of at least one number."""
+    arr = np.atleast_1d(as_float_array(name, values))
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a 1-d list of at least one number; got {values!r}")
+    return arr
+
+
+def check_instance(name: str, value, kinds, what: str | None = None):
+    """Require ``isinstance(value, kinds)``; the message names the parameter and what it must be."""
+    if not isinstance(value, kinds):
+        if what is None:
+            names = kinds if isinstance(kinds, tuple) else (kinds,)
+            what = " or ".join(k.__name__ for k in names)
+        raise ValueError(f"{name} must be {what}; got {value!r}")
+    return value
+
+
+def check_seed(name: str, value) -> int:
+    """A random seed: an integer >= 0 (numpy.random.default_rng's range)."""
+    return check_integer(name, value, 0)
 
 
 def check_flag(name: str, value) -> bool:
@@ -84,7 +116,8 @@ def check_integer(name: str, value, low: int = 1, high: int | None = None) -> in
     """Require an integer in [low, high]."""
     arr = as_float_array(name, value)
     if arr.ndim != 0 or not np.isfinite(arr) or not float(arr).is_integer():
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be an integer {bound}; got {value!r}")
     check_range(name, float(value), low, high)
     return int(value)
 

@@ -236,12 +236,12 @@ def test_bad_python_input_names_the_parameter(make, named, mm, st):
 
 
 CLI_CASES = [
-    (["sterile", "--dm2", "-1"], "dm2"),
+    (["sterile", "--dm2", "-1"], "--dm2"),
     (["sterile", "--dm2", "abc"], "--dm2"),
     (["sterile", "--norm-sigma", "-0.1"], "--norm-sigma"),
     (["sterile", "--source", "ar38"], "--source"),
-    (["scan", "--thresholds-kev", "0"], "threshold_keV"),
-    (["scan", "--thresholds-kev", "200"], "threshold_keV"),
+    (["scan", "--thresholds-kev", "0"], "--thresholds-kev"),
+    (["scan", "--thresholds-kev", "200"], "--thresholds-kev"),
     (["scan", "--set", "analysis.magnetic_moment.bin_keV=200"], "bin_keV"),
     (["scan", "--set", "analysis.magnetic_moment.convention=upper"], "convention"),
     (["experiment", "paper2014", "--set", "run.deployments=0"], "run.deployments"),

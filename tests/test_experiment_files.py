@@ -88,7 +88,9 @@ def test_summary_compares_with_the_paper_only_for_the_paper_set_up(default_summa
         )
     )
     rows = {r[0]: r for r in comparison_rows(compute_summary(lower), lower)}
-    assert rows["mu_limit"][1] is None and rows["mu_limit"][3] is None and "mm window" in rows["mu_limit"][4]
+    assert (
+        rows["mu_limit"][1] is None and rows["mu_limit"][3] is None and "magnetic-moment window" in rows["mu_limit"][4]
+    )
     assert rows["signal_events"][3] is not None  # the total signal does not depend on the window
 
 
@@ -295,3 +297,93 @@ def test_background_components_are_replaced_not_edited():
     assert "124Xe" in with_124 and with_124["124Xe"] > 100
     with pytest.raises(ValueError, match="component"):
         exp.backgrounds.with_component("radon", Xenon124DoubleEC())
+
+
+# -- files that leave sections out, and what the options do to them -----------------------------
+MINIMAL = 'name = "mine"\ndescription = "the defaults"\nreference = "none"\n'
+
+
+def test_options_on_a_minimal_file_keep_every_default(capsys, tmp_path):
+    """A file without [source] or [backgrounds] resolves to the defaults before an option applies:
+    setting one background key must not drop the other components."""
+    path = _write(tmp_path, MINIMAL)
+    ref = cli_json(capsys, "summary", "--json", "--xe136-depletion", "0.9")
+    got = cli_json(capsys, "summary", "--json", "--experiment", path, "--xe136-depletion", "0.9")
+    assert got == ref
+    scaled = cli_json(capsys, "summary", "--json", "--experiment", path, "--set", "backgrounds.scale=2")
+    base = cli_json(capsys, "summary", "--json", "--experiment", path)
+    assert scaled["background_events_window"] == pytest.approx(2 * base["background_events_window"], rel=1e-12, abs=0)
+    strong = cli_json(capsys, "summary", "--json", "--experiment", path, "--source-mci", "10")
+    assert strong["signal_events"] == pytest.approx(2 * base["signal_events"], rel=1e-12, abs=0)
+
+
+def test_a_bad_source_file_is_named_itself(tmp_path):
+    src = tmp_path / "badsrc.toml"
+    src.write_text('name = "x"\nactivity_MCi = 1.0\nmean_life_days = 10.0\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "lxenu", "summary", "--source", str(src)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "badsrc.toml" in proc.stderr and "lines" in proc.stderr and "paper2014.toml" not in proc.stderr
+
+
+def test_an_experiment_without_backgrounds_is_computed():
+    exp = Experiment().replace(backgrounds=lxenu.BackgroundModel(components=()))
+    s = compute_summary(exp)
+    assert s["background_events_window"] == 0.0 and s["sterile_background_events"] == 0.0
+    assert 0.0 < s["mu_limit"] < lxenu.MagneticMomentFit().limit()  # no background: a stronger limit
+
+
+def test_a_target_needs_its_own_density(tmp_path):
+    with pytest.raises(ValueError, match="density_g_cm3"):
+        lxenu.SphericalDetector(target="xenon")
+    with pytest.raises(ValueError, match="density_g_cm3"):
+        lxenu.CylindricalDetector(target="pseudocumene")
+    assert lxenu.SphericalDetector(target="xenon", density_g_cm3=2.9).mass_t > 0
+    # a file that names the target and no density gets the target's nominal density
+    path = _write(
+        tmp_path, MINIMAL + '[detector]\ngeometry = "sphere"\nradius_m = 0.8\ndistance_m = 2.0\ntarget = "xenon"\n'
+    )
+    det = Experiment.from_file(path).detector
+    assert det.density_g_cm3 == lxenu.XENON.density_g_cm3 == 2.9
+
+
+@pytest.mark.parametrize(
+    "setting, key",
+    [
+        ("analysis.sterile.threshold_keV=1000", "analysis.sterile.threshold_keV"),
+        ("analysis.sterile.max_keV=1e5", "analysis.sterile.max_keV"),
+        ("analysis.magnetic_moment.max_keV=600", "analysis.magnetic_moment.max_keV"),
+        ("analysis.sterile.bin_cm=1e308", "analysis.sterile.bin_cm"),
+    ],
+)
+def test_windows_are_checked_against_the_source_when_the_file_is_read(setting, key):
+    """An analysis window beyond the largest recoil is refused on reading, naming the key."""
+    proc = subprocess.run([sys.executable, "-m", "lxenu", "summary", "--set", setting], capture_output=True, text=True)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert key in proc.stderr
+    if "bin_cm" not in key:
+        assert "559.4" in proc.stderr  # the 750 keV line's largest recoil, keV
+
+
+def test_scorecard_takes_the_options_and_refuses_another_set_up(capsys):
+    assert main(["scorecard", "--json", "--experiment", "paper2014"]) == 0
+    capsys.readouterr()
+    proc = subprocess.run([sys.executable, "-m", "lxenu", "scorecard", "--days", "5"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "--days 5" in proc.stderr and "lxenu summary" in proc.stderr
+
+
+def test_five_deployments_are_compared_with_the_papers_five_deployment_number():
+    five = Experiment().with_options(deployments=5)
+    rows = {r[0]: r for r in comparison_rows(compute_summary(five), five)}
+    assert rows["mu_limit"][1] == paper_value("mu_limit_5_deployments")
+    assert rows["mu_limit"][3] == pytest.approx(0.9598, abs=1e-4)
+    assert rows["signal_events"][1] is None  # five times the paper's signal is not a number it quotes
+
+
+def test_experiment_list_gives_source_references(capsys):
+    assert main(["experiment", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name in SOURCES:
+        line = next(x for x in out.splitlines() if x.startswith(name + " "))
+        assert LineSource.from_preset(name).reference in line

@@ -25,7 +25,12 @@ from ..constants import MU_UNIT
 from ..experiment.experiment import Experiment
 from ..predict.energy_spectra import EnergySpectra
 from ..stats.chi2 import delta_chi2_threshold, poisson_chi2
-from ..validation import check_integer, check_non_negative, check_positive
+from ..validation import check_integer, check_non_negative, check_nonempty, check_range, check_seed
+
+#: Lowest analysis threshold accepted, keV (below it the Gaussian resolution model has no meaning).
+MIN_THRESHOLD_KEV = 0.1
+#: Largest factor on the signal or the background accepted by the scaled limits.
+MAX_SCALE = 1e6
 
 
 class MagneticMomentFit:
@@ -79,7 +84,7 @@ class MagneticMomentFit:
             if v is not None
         }
         if "max_keV" in changes:
-            check_positive("max_keV", changes["max_keV"], "keV")
+            check_range("max_keV", changes["max_keV"], 2 * MIN_THRESHOLD_KEV, None, unit="keV")
             changes.setdefault("threshold_keV", min(base.threshold_keV, 0.5 * changes["max_keV"]))
         self.settings = dataclasses.replace(base, **changes)
         self.max_keV = float(self.settings.max_keV)
@@ -157,8 +162,8 @@ class MagneticMomentFit:
         self, threshold_keV: float | None = None, signal_scale: float = 1.0, background_scale: float = 1.0
     ) -> float:
         """Expected (Asimov) upper limit on mu_nu at the fit's confidence level, mu_B."""
-        check_non_negative("signal_scale", signal_scale)
-        check_non_negative("background_scale", background_scale)
+        check_range("signal_scale", signal_scale, 0.0, MAX_SCALE)
+        check_range("background_scale", background_scale, 0.0, MAX_SCALE)
         if signal_scale == 0:
             raise ValueError("signal_scale must be > 0: without source neutrinos there is no limit")
         _, S, M, B = self.spectra(threshold_keV)
@@ -181,7 +186,8 @@ class MagneticMomentFit:
 
     def threshold_scan(self, thresholds_keV, signal_scale: float = 1.0, background_scale: float = 1.0) -> np.ndarray:
         """Limits (mu_B) for an array of thresholds (keV)."""
-        return np.array([self.limit(t, signal_scale, background_scale) for t in np.atleast_1d(thresholds_keV)])
+        thresholds = check_nonempty("thresholds_keV", thresholds_keV)
+        return np.array([self.limit(t, signal_scale, background_scale) for t in thresholds])
 
     # -- pseudo-experiments ------------------------------------------------------------------
     def pseudo_experiment_limits(
@@ -198,9 +204,11 @@ class MagneticMomentFit:
         where chi^2(x) - chi^2(x_hat) reaches the threshold, x > x_hat.
         """
         n = check_integer("n", n, 1)
+        rng = np.random.default_rng(check_seed("seed", seed))
+        check_range("signal_scale", signal_scale, 0.0, MAX_SCALE, low_inclusive=False)
+        check_range("background_scale", background_scale, 0.0, MAX_SCALE)
         _, S, M, B = self.spectra(threshold_keV)
         S, M, B = S * signal_scale, M * signal_scale, B * background_scale
-        rng = np.random.default_rng(seed)
         data = rng.poisson(S + B, size=(n, S.size)).astype(float)
         return np.array([_data_limit(S, M, B, d, self.delta_chi2) for d in data]) * MU_UNIT
 

@@ -19,6 +19,8 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..experiment.experiment import Experiment
+from ..experiment.geometry import FiducialGeometry
+from ..experiment.source import CylindricalSourceShape
 from ..physics.oscillation import (  # noqa: F401  (re-exported: the names lived here before)
     bin_averaged_sin2,
     first_minimum_cm,
@@ -30,7 +32,16 @@ from ..predict.distance_response import build_distance_response, smear_distance_
 from ..predict.response import smeared_window_counts
 from ..predict.signal import SignalPrediction, fine_true_edges_keV
 from ..stats.chi2 import delta_chi2_threshold, profiled_gaussian_chi2
-from ..validation import as_float_array, check_edges, check_integer, check_non_negative, check_positive, check_range
+from ..validation import (
+    as_float_array,
+    check_edges,
+    check_instance,
+    check_integer,
+    check_non_negative,
+    check_nonempty,
+    check_positive,
+    check_range,
+)
 
 
 class SterileFit:
@@ -63,16 +74,23 @@ class SterileFit:
         response=None,
         dof: int = 2,
     ):
-        self.detector = detector
-        self.source_shape = source_shape
-        self.line_energies_keV = np.atleast_1d(np.asarray(line_energies_keV, dtype=float))
-        self.events_per_flux_cm = np.atleast_1d(np.asarray(events_per_flux_cm, dtype=float))
+        self.detector = check_instance("detector", detector, FiducialGeometry, "a fiducial volume (FiducialGeometry)")
+        self.source_shape = check_instance("source_shape", source_shape, CylindricalSourceShape)
+        self.line_energies_keV = np.atleast_1d(
+            check_positive("line_energies_keV", as_float_array("line_energies_keV", line_energies_keV), "keV")
+        )
+        self.events_per_flux_cm = np.atleast_1d(
+            check_non_negative("events_per_flux_cm", as_float_array("events_per_flux_cm", events_per_flux_cm), "cm^-1")
+        )
         if self.line_energies_keV.shape != self.events_per_flux_cm.shape:
             raise ValueError("line_energies_keV and events_per_flux_cm must have the same length")
+        if not np.any(self.events_per_flux_cm > 0):
+            raise ValueError("events_per_flux_cm must be > 0 for at least one line: without signal there is no fit")
         check_non_negative("background_events", background_events)
         self.background_events = float(background_events)
         self.position_resolution_cm = check_non_negative("position_resolution_cm", position_resolution_cm, "cm")
-        self.bin_cm = check_positive("bin_cm", bin_cm, "cm")
+        lo, hi = self.detector.distance_range_cm
+        self.bin_cm = check_range("bin_cm", bin_cm, 0.0, (hi - lo) / 2.0, low_inclusive=False, unit="cm")
         self.n_mc = check_integer("n_mc", n_mc, 1000)
         self.seed = check_integer("seed", seed, 0)
         if norm_sigma is not None:
@@ -84,7 +102,7 @@ class SterileFit:
         self.dof = check_integer("dof", dof, 1, 2)
         self.delta_chi2 = delta_chi2_threshold(confidence_level, self.dof)
         self.confidence_level = confidence_level
-        self.label = label
+        self.label = check_instance("label", label, str, "a string")
         if response is not None:
             self.__dict__["response"] = response
 
@@ -196,9 +214,9 @@ class SterileFit:
 
     def chi2_grid(self, sin2_2theta_values, dm2_values) -> np.ndarray:
         """chi^2 on the full grid, shape (n_sin2, n_dm2), one vectorised call."""
-        s = np.asarray(sin2_2theta_values, dtype=float)
+        s = check_nonempty("sin2_2theta_values", sin2_2theta_values)
         check_range("sin2_2theta_values", s, 0.0, 1.0)
-        dm2 = np.asarray(dm2_values, dtype=float)
+        dm2 = check_nonempty("dm2_values", dm2_values)
         check_non_negative("dm2_values", dm2, "eV^2")
         keep = self._masked()
         deficit = self._deficit(dm2)[:, keep]  # (n_dm2, n_keep)
@@ -209,10 +227,11 @@ class SterileFit:
         return chi2
 
     def sensitivity(self, dm2_values) -> np.ndarray:
-        """Smallest sin^2 2theta excluded at the fit's CL (2 dof) for each dm2; NaN where none."""
-        dm2 = np.atleast_1d(as_float_array("dm2_values", dm2_values))
+        """Smallest sin^2 2theta excluded at the fit's CL (2 dof) for each dm2; ``inf`` where none
+        ("no exclusion": even full mixing is allowed there)."""
+        dm2 = check_nonempty("dm2_values", dm2_values)
         check_positive("dm2_values", dm2, "eV^2")
-        out = np.full(dm2.shape, np.nan)
+        out = np.full(dm2.shape, np.inf)
 
         def excess(s, m):
             return float(self.chi2(s, m)) - self.delta_chi2
@@ -225,16 +244,19 @@ class SterileFit:
 
     def contour_from_grid(self, sin2_2theta_values, dm2_values, chi2=None) -> np.ndarray:
         """Per dm2 row of a grid, the sin^2 2theta where chi^2 first crosses the threshold
-        (log-interpolated); NaN where it never does."""
+        (interpolated in log sin^2 2theta, linearly next to a grid point at 0); ``inf`` where it
+        never does (no exclusion)."""
         s = check_edges("sin2_2theta_values", sin2_2theta_values)
         check_range("sin2_2theta_values", s, 0.0, 1.0)
         m = check_edges("dm2_values", dm2_values)
-        c = self.chi2_grid(s, m) if chi2 is None else np.asarray(chi2, dtype=float)
+        c = self.chi2_grid(s, m) if chi2 is None else as_float_array("chi2", chi2)
         if c.shape != (s.size, m.size):
             raise ValueError(
                 f"chi2 must have shape (len(sin2_2theta_values), len(dm2_values)) = {(s.size, m.size)}; got {c.shape}"
             )
-        out = np.full(c.shape[1], np.nan)
+        if not np.all(np.isfinite(c)) or np.any(c < 0):
+            raise ValueError("chi2 must be finite and >= 0 at every grid point")
+        out = np.full(c.shape[1], np.inf)
         above = c >= self.delta_chi2
         for j in range(c.shape[1]):
             idx = np.argmax(above[:, j])
@@ -245,14 +267,17 @@ class SterileFit:
                 continue
             c0, c1 = c[idx - 1, j], c[idx, j]
             t = (self.delta_chi2 - c0) / (c1 - c0)
-            out[j] = np.exp(np.log(max(s[idx - 1], 1e-12)) + t * (np.log(s[idx]) - np.log(max(s[idx - 1], 1e-12))))
+            if s[idx - 1] == 0.0:
+                out[j] = t * s[idx]
+            else:
+                out[j] = np.exp(np.log(s[idx - 1]) + t * (np.log(s[idx]) - np.log(s[idx - 1])))
         return out
 
 
 def sterile_window_keV(experiment: Experiment) -> tuple[float, float]:
     """The sterile analysis' energy window, keV, with ``max_keV = "endpoint"`` resolved for the source."""
     st = experiment.analysis.sterile
-    hi = SignalPrediction(experiment).max_recoil_keV if isinstance(st.max_keV, str) else float(st.max_keV)
+    hi = experiment.source.max_recoil_keV if isinstance(st.max_keV, str) else float(st.max_keV)
     return float(st.threshold_keV), hi
 
 

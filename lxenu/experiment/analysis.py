@@ -24,12 +24,17 @@ FREE = "free"
 DELTA_CHI2_CONVENTIONS = ("two_sided", "one_sided")
 
 
-def _check_sigma(name: str, value) -> None:
+#: Widest Gaussian prior on a normalisation accepted (1000 %); wider is ``"free"``.
+MAX_NORM_SIGMA = 10.0
+
+
+def _check_sigma(name: str, value, zero_allowed: bool = True) -> None:
     if value == FREE:
         return
+    low = "[0" if zero_allowed else "(0"
     if isinstance(value, str):
-        raise ValueError(f"{name} must be a number >= 0 or {FREE!r}; got {value!r}")
-    check_range(name, value, 0.0, None)
+        raise ValueError(f"{name} must be a number in {low}, {MAX_NORM_SIGMA:g}] or {FREE!r}; got {value!r}")
+    check_range(name, value, 0.0, MAX_NORM_SIGMA, low_inclusive=zero_allowed)
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,10 @@ class SterileSettings:
         check_positive("bin_cm", self.bin_cm, "cm")
         check_range("confidence_level", self.confidence_level, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
         check_integer("dof", self.dof, 1, 2)
-        _check_sigma("signal_norm_sigma", self.signal_norm_sigma)
-        _check_sigma("background_norm_sigma", self.background_norm_sigma)
-        check_integer("mc_events", self.mc_events, 1000)
+        # the sterile fit profiles both normalisations: a prior of width 0 would pin one exactly
+        _check_sigma("signal_norm_sigma", self.signal_norm_sigma, zero_allowed=False)
+        _check_sigma("background_norm_sigma", self.background_norm_sigma, zero_allowed=False)
+        check_integer("mc_events", self.mc_events, 1000, 100_000_000)
         check_integer("seed", self.seed, 0)
 
     @staticmethod

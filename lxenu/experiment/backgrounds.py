@@ -29,7 +29,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ..validation import check_non_negative, check_scalar_fields
+from ..validation import check_range, check_scalar_fields
 from .target import Target
 
 
@@ -57,6 +57,8 @@ COMPONENT_TYPES: dict[str, type] = {}
 COMPONENT_LABELS: dict[str, str] = {}
 #: The isotope of the target that a component needs, where it needs one.
 COMPONENT_ISOTOPES: dict[str, str] = {}
+#: Largest factor on every background accepted ("what if the background were N times higher").
+MAX_SCALE = 1e6
 #: The paper's components (sect. 2): solar pp + 7Be, 85Kr, 222Rn (214Pb) and 136Xe.
 PAPER_COMPONENT_KEYS = ("solar", "kr85", "rn222", "xe136")
 
@@ -107,7 +109,7 @@ class BackgroundModel:
 
     def __post_init__(self):
         check_scalar_fields(self)
-        check_non_negative("scale", self.scale)
+        check_range("scale", self.scale, 0.0, MAX_SCALE)
         if not isinstance(self.components, tuple):
             raise ValueError(f"components must be a tuple of (key, component) pairs; got {self.components!r}")
         keys = [key for key, _ in self.components]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -38,13 +39,14 @@ import numpy as np
 import tomli_w
 
 from ..constants import SIN2_THETA_W_DEFAULT
-from ..validation import check_range, check_scalar_fields
+from ..validation import check_flag, check_instance, check_range, check_scalar_fields
 from .analysis import AnalysisSettings, MagneticMomentSettings, SterileSettings
 from .backgrounds import COMPONENT_TYPES, BackgroundModel
 from .geometry import GEOMETRIES, CylindricalDetector, FiducialGeometry
 from .response import DetectorResponse
 from .schema import build, check_value, table_of
 from .source import LineSource, RunPlan, load_source_table
+from .target import TARGETS
 
 #: Top-level sections of an experiment file, besides ``name``, ``description`` and ``reference``.
 SECTIONS = ("source", "detector", "run", "response", "cross_section", "backgrounds", "analysis")
@@ -68,6 +70,7 @@ def experiment_presets() -> dict[str, tuple[str, str]]:
 
 def read_experiment_table(name_or_path) -> tuple[dict, str]:
     """(raw table, label for messages) of a preset name or a TOML file path."""
+    check_instance("experiment", name_or_path, (str, os.PathLike), "a preset name or the path of a TOML file")
     text_path = os.fspath(name_or_path)
     if not isinstance(text_path, str) or not text_path:
         raise ValueError(f"experiment must be a preset name or a .toml file; got {name_or_path!r}")
@@ -138,7 +141,41 @@ class Experiment:
                 f"detector must be a fiducial volume with a target (e.g. CylindricalDetector); "
                 f"got {type(self.detector).__name__}"
             )
+        check_instance("run", self.run, RunPlan, "a RunPlan (days, start_day, deployments)")
+        check_instance("resolution", self.resolution, DetectorResponse, "a DetectorResponse")
+        check_instance("backgrounds", self.backgrounds, BackgroundModel, "a BackgroundModel")
+        check_instance("analysis", self.analysis, AnalysisSettings, "an AnalysisSettings")
+        for key in ("name", "description", "reference"):
+            check_instance(key, getattr(self, key), str, "a string")
         self.backgrounds.check_target(self.detector.target_material)
+        self._check_windows()
+
+    def _check_windows(self) -> None:
+        """The analysis windows must lie below the largest recoil the source's lines can give."""
+        top = self.source.max_recoil_keV
+        mm, st = self.analysis.magnetic_moment, self.analysis.sterile
+        if mm.max_keV > top:
+            raise ValueError(
+                f"analysis.magnetic_moment.max_keV must not exceed the largest recoil of the source's lines, "
+                f"{top:.1f} keV; got {mm.max_keV:g}"
+            )
+        st_top = top if isinstance(st.max_keV, str) else float(st.max_keV)
+        if not isinstance(st.max_keV, str) and st_top > top:
+            raise ValueError(
+                f"analysis.sterile.max_keV must not exceed the largest recoil of the source's lines, "
+                f'{top:.1f} keV (or be "endpoint"); got {st.max_keV:g}'
+            )
+        if st.threshold_keV >= st_top:
+            raise ValueError(
+                f"analysis.sterile.threshold_keV must lie below the window's upper end {st_top:.1f} keV; "
+                f"got {st.threshold_keV:g}"
+            )
+        lo, hi = self.detector.distance_range_cm
+        if st.bin_cm > (hi - lo) / 2.0:
+            raise ValueError(
+                f"analysis.sterile.bin_cm must give at least two distance bins over the fiducial volume "
+                f"({lo:.0f}-{hi:.0f} cm): at most {(hi - lo) / 2.0:.1f} cm; got {st.bin_cm:g}"
+            )
 
     # -- files ---------------------------------------------------------------------------------
     @classmethod
@@ -149,6 +186,7 @@ class Experiment:
     @classmethod
     def from_file(cls, name_or_path) -> Experiment:
         """An experiment from a preset name (see :func:`experiment_presets`) or a TOML file."""
+        check_instance("name_or_path", name_or_path, (str, os.PathLike), "a preset name or the path of a TOML file")
         table, label = read_experiment_table(name_or_path)
         return cls.from_dict(table, where=label)
 
@@ -237,26 +275,30 @@ class Experiment:
         background_scale: float | None = None,
         four_lines: bool | None = None,
     ) -> Experiment:
-        """A copy with the command-line options applied (``None`` keeps the current value)."""
+        """A copy with the command-line options applied (``None`` keeps the current value).
+
+        An error names the option (``source_mci``), not the field it sets (``activity_MCi``).
+        """
         exp = self
-        if source_mci is not None:
-            exp = exp.replace(source=exp.source.replace(activity_MCi=source_mci))
-        if four_lines:
+        with _option("source_mci", "activity_MCi"):
+            if source_mci is not None:
+                exp = exp.replace(source=exp.source.replace(activity_MCi=source_mci))
+        if four_lines is not None and check_flag("four_lines", four_lines):
             exp = exp.replace(
                 source=LineSource.from_preset("cr51-four-lines").replace(activity_MCi=exp.source.activity_MCi)
             )
-        run_changes = {
-            k: v for k, v in (("days", days), ("deployments", deployments), ("start_day", start_day)) if v is not None
-        }
-        if run_changes:
-            exp = exp.replace(run=dataclasses.replace(exp.run, **run_changes))
-        det_changes = {k: v for k, v in (("gap_m", gap_m), ("density_g_cm3", density_g_cm3)) if v is not None}
-        if det_changes:
-            exp = exp.replace(detector=dataclasses.replace(exp.detector, **det_changes))
-        if xe136_depletion is not None:
-            exp = exp.replace(backgrounds=exp.backgrounds.replace_component("xe136", depletion=xe136_depletion))
-        if background_scale is not None:
-            exp = exp.replace(backgrounds=dataclasses.replace(exp.backgrounds, scale=background_scale))
+        for option, value in (("days", days), ("deployments", deployments), ("start_day", start_day)):
+            if value is not None:
+                exp = exp.replace(run=dataclasses.replace(exp.run, **{option: value}))
+        for option, value in (("gap_m", gap_m), ("density_g_cm3", density_g_cm3)):
+            if value is not None:
+                exp = exp.replace(detector=dataclasses.replace(exp.detector, **{option: value}))
+        with _option("xe136_depletion", "depletion"):
+            if xe136_depletion is not None:
+                exp = exp.replace(backgrounds=exp.backgrounds.replace_component("xe136", depletion=xe136_depletion))
+        with _option("background_scale", "scale"):
+            if background_scale is not None:
+                exp = exp.replace(backgrounds=dataclasses.replace(exp.backgrounds, scale=background_scale))
         return exp
 
     # -- derived quantities (data only: the predictions are in lxenu.predict) ----------------
@@ -264,6 +306,18 @@ class Experiment:
     def exposure_tonne_days(self) -> float:
         """Fiducial mass x live time, the background exposure, t d."""
         return self.detector.mass_t * self.run.live_days
+
+
+@contextmanager
+def _option(option: str, field_name: str):
+    """Re-raise a field's ValueError under the name of the option that set it."""
+    try:
+        yield
+    except ValueError as err:
+        text = str(err)
+        if text.startswith(field_name):
+            text = option + text[len(field_name) :]
+        raise ValueError(text) from None
 
 
 def _source_from_table(table, where: str) -> LineSource:
@@ -286,6 +340,9 @@ def _detector_from_table(table, where: str):
     geometry = check_value(where, "geometry", table.pop("geometry", "cylinder"), str)
     if geometry not in GEOMETRIES:
         raise ValueError(f"{where}: geometry must be one of {sorted(GEOMETRIES)}; got {geometry!r}")
+    if "density_g_cm3" not in table and isinstance(table.get("target"), str) and table["target"] in TARGETS:
+        # a file that names its target but no density gets the target's nominal density
+        table["density_g_cm3"] = TARGETS[table["target"]].density_g_cm3
     return build(GEOMETRIES[geometry], table, where)
 
 

@@ -26,12 +26,13 @@ shared (:class:`AxisymmetricVolume`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ..validation import check_edges, check_integer, check_range, check_scalar_fields
+from ..validation import as_float_array, check_edges, check_instance, check_integer, check_range, check_scalar_fields
 from .target import XENON, Target, target_named
 
 #: Standard atomic weight of xenon, g/mol (see :data:`lxenu.experiment.target.XENON`).
@@ -127,7 +128,7 @@ class AxisymmetricVolume:
     # -- distance distributions ----------------------------------------------------------
     def solid_angle_fraction(self, L_cm):
         """f(L): fraction of the sphere of radius L (cm) around the source inside the volume."""
-        L = np.asarray(L_cm, dtype=float)
+        L = _distances("L_cm", L_cm)
         with np.errstate(divide="ignore", invalid="ignore"):
             cos_lo, cos_hi = self.cos_limits(np.where(L > 0, L, 1.0))
         f = 0.5 * np.clip(cos_hi - cos_lo, 0.0, None)
@@ -139,16 +140,16 @@ class AxisymmetricVolume:
 
     def volume_density_in_L_cm2(self, L_cm):
         """dV/dL = 4 pi L^2 f(L), cm^2."""
-        L = np.asarray(L_cm, dtype=float)
+        L = _distances("L_cm", L_cm)
         return 4.0 * np.pi * L**2 * self.solid_angle_fraction(L)
 
     def flux_in_bins_cm(self, edges_cm):
         """Flux integral in distance bins (true L), cm; sums to the flux integral."""
-        return np.diff(self.cumulative_flux_cm(check_edges("edges_cm", edges_cm)))
+        return np.diff(self.cumulative_flux_cm(_distances("edges_cm", check_edges("edges_cm", edges_cm))))
 
     def volume_in_bins_cm3(self, edges_cm):
         """Fiducial volume in distance bins, cm^3; sums to the fiducial volume."""
-        return np.diff(self.cumulative_volume_cm3(check_edges("edges_cm", edges_cm)))
+        return np.diff(self.cumulative_volume_cm3(_distances("edges_cm", check_edges("edges_cm", edges_cm))))
 
     # -- Monte Carlo ---------------------------------------------------------------------
     def sample_flux_weighted_points_cm(self, n: int, rng: np.random.Generator, grid_points: int = 4097) -> np.ndarray:
@@ -158,6 +159,7 @@ class AxisymmetricVolume:
         then cos(theta) uniformly inside the band ``cos_limits(L)``, and phi uniformly.
         """
         n = check_integer("n", n, 0)
+        check_instance("rng", rng, np.random.Generator, "a numpy.random.Generator (numpy.random.default_rng(seed))")
         L_min, L_max = self.distance_range_cm
         grid = np.linspace(L_min, L_max, grid_points)
         cdf = self.cumulative_flux_cm(grid)
@@ -171,15 +173,33 @@ class AxisymmetricVolume:
     def flux_integral_mc_cm(self, n: int, rng: np.random.Generator) -> tuple[float, float]:
         """Monte Carlo estimate of the flux integral, cm: V <1/(4 pi L^2)> with its error."""
         n = check_integer("n", n, 2)
+        check_instance("rng", rng, np.random.Generator, "a numpy.random.Generator (numpy.random.default_rng(seed))")
         p = self.sample_uniform_points_cm(n, rng)
         w = 1.0 / (4.0 * np.pi * np.einsum("ij,ij->i", p, p))
         return float(self.volume_cm3 * w.mean()), float(self.volume_cm3 * w.std(ddof=1) / np.sqrt(n))
 
 
-def _check_target(name) -> None:
+def _check_target(volume) -> None:
+    """The target must be known, and a target other than the geometry's default needs its own density."""
+    name = volume.target
     if not isinstance(name, str):
         raise ValueError(f"target must be a material name (str); got {name!r}")
-    target_named(name)
+    target = target_named(name)
+    defaults = {f.name: f.default for f in dataclasses.fields(volume)}
+    if name != defaults["target"] and volume.density_g_cm3 == defaults["density_g_cm3"]:
+        raise ValueError(
+            f"density_g_cm3 = {volume.density_g_cm3} g/cm^3 is the density of the default target "
+            f"{defaults['target']!r}; give the density of {name!r} (nominal {target.density_g_cm3} g/cm^3)"
+        )
+
+
+def _distances(name: str, L_cm) -> np.ndarray:
+    """Source distances: finite and >= 0 cm."""
+    L = as_float_array(name, L_cm)
+    if not np.all(np.isfinite(L)):
+        raise ValueError(f"{name} must be finite; got {L_cm!r}")
+    check_range(name, L, 0.0, None, unit="cm")
+    return L
 
 
 @dataclass(frozen=True)
@@ -211,7 +231,7 @@ class CylindricalDetector(AxisymmetricVolume):
         check_range("diameter_m", self.diameter_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
         check_range("gap_m", self.gap_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
         check_range("density_g_cm3", self.density_g_cm3, 0.0, MAX_DENSITY_G_CM3, low_inclusive=False, unit="g/cm^3")
-        _check_target(self.target)
+        _check_target(self)
 
     # -- sizes -----------------------------------------------------------------------------
     @property
@@ -238,7 +258,7 @@ class CylindricalDetector(AxisymmetricVolume):
 
     # -- distance distributions, exact -----------------------------------------------
     def cos_limits(self, L_cm):
-        L = np.asarray(L_cm, dtype=float)
+        L = _distances("L_cm", L_cm)
         g, top, R = self.gap_cm, self.gap_cm + self.height_cm, self.radius_cm
         cos_hi = np.minimum(1.0, top / L)
         side = np.sqrt(np.clip(1.0 - (R / L) ** 2, 0.0, None))
@@ -254,7 +274,7 @@ class CylindricalDetector(AxisymmetricVolume):
     def cumulative_flux_cm(self, L_cm):
         """Phi(<L) = int_0^L f(L') dL', cm. Phi(L_max) is the flux integral."""
         g, top, R, L1, L_max = self._breakpoints()
-        L = np.clip(np.asarray(L_cm, dtype=float), g, L_max)
+        L = np.clip(_distances("L_cm", L_cm), g, L_max)
 
         # int cos_hi dL from g: cos_hi = 1 below `top`, top/L above.
         hi = np.where(L <= top, L - g, (top - g) + top * np.log(np.maximum(L, top) / top))
@@ -271,7 +291,7 @@ class CylindricalDetector(AxisymmetricVolume):
     def cumulative_volume_cm3(self, L_cm):
         """V(<L) = int_0^L 4 pi L'^2 f(L') dL', cm^3. V(L_max) is the fiducial volume."""
         g, top, R, L1, L_max = self._breakpoints()
-        L = np.clip(np.asarray(L_cm, dtype=float), g, L_max)
+        L = np.clip(_distances("L_cm", L_cm), g, L_max)
         # 2 pi int L^2 cos_hi dL
         hi = np.where(
             L <= top,
@@ -341,7 +361,7 @@ class SphericalDetector(AxisymmetricVolume):
         check_range("radius_m", self.radius_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
         check_range("distance_m", self.distance_m, 0.0, MAX_SIZE_M, low_inclusive=False, unit="m")
         check_range("density_g_cm3", self.density_g_cm3, 0.0, MAX_DENSITY_G_CM3, low_inclusive=False, unit="g/cm^3")
-        _check_target(self.target)
+        _check_target(self)
         if self.distance_m <= self.radius_m:
             raise ValueError(
                 f"distance_m must exceed radius_m (source outside the sphere); got {self.distance_m} <= {self.radius_m}"
@@ -364,7 +384,7 @@ class SphericalDetector(AxisymmetricVolume):
         return self.distance_cm - self.radius_cm, self.distance_cm + self.radius_cm
 
     def cos_limits(self, L_cm):
-        L = np.asarray(L_cm, dtype=float)
+        L = _distances("L_cm", L_cm)
         D, R = self.distance_cm, self.radius_cm
         cos_lo = np.clip((L * L + D * D - R * R) / (2.0 * L * D), -1.0, 1.0)
         return cos_lo, np.ones_like(cos_lo)
@@ -372,7 +392,7 @@ class SphericalDetector(AxisymmetricVolume):
     def cumulative_flux_cm(self, L_cm):
         D, R = self.distance_cm, self.radius_cm
         lo, hi = self.distance_range_cm
-        L = np.clip(np.asarray(L_cm, dtype=float), lo, hi)
+        L = np.clip(_distances("L_cm", L_cm), lo, hi)
 
         def anti(x):
             return x / 2.0 - x * x / (8.0 * D) - (D * D - R * R) / (4.0 * D) * np.log(x)
@@ -386,7 +406,7 @@ class SphericalDetector(AxisymmetricVolume):
     def cumulative_volume_cm3(self, L_cm):
         D, R = self.distance_cm, self.radius_cm
         lo, hi = self.distance_range_cm
-        L = np.clip(np.asarray(L_cm, dtype=float), lo, hi)
+        L = np.clip(_distances("L_cm", L_cm), lo, hi)
 
         def anti(x):
             return 2.0 * np.pi * (x**3 / 3.0 - x**4 / (8.0 * D) - (D * D - R * R) * x * x / (4.0 * D))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..validation import check_non_negative, check_scalar_fields
+from ..validation import as_float_array, check_non_negative, check_scalar_fields
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,10 @@ class EnergyResolution:
 
     def sigma_keV(self, T_keV):
         """Gaussian width at true energy T (keV), keV."""
-        T = np.clip(np.asarray(T_keV, dtype=float), 0.0, None)
+        T = as_float_array("T_keV", T_keV)
+        if not np.all(np.isfinite(T)):
+            raise ValueError(f"T_keV must be finite; got {T_keV!r}")
+        check_non_negative("T_keV", T, "keV")
         return np.sqrt(self.stochastic_keV_sqrt**2 * T + (self.constant * T) ** 2 + self.noise_keV**2)
 
     @property

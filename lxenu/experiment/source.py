@@ -26,7 +26,8 @@ from importlib import resources
 import numpy as np
 
 from ..constants import BECQUEREL_PER_CURIE, SECONDS_PER_DAY
-from ..validation import check_non_negative, check_range, check_scalar_fields
+from ..kinematics import max_recoil_keV
+from ..validation import check_instance, check_integer, check_non_negative, check_range, check_scalar_fields
 from .schema import build, table_of
 
 
@@ -41,7 +42,7 @@ class NeutrinoLine:
     def __post_init__(self):
         check_scalar_fields(self)
         check_range("energy_keV", self.energy_keV, 0.0, 1e5, low_inclusive=False, unit="keV")
-        check_range("branching", self.branching, 0.0, 1.0)
+        check_range("branching", self.branching, 0.0, 1.0, low_inclusive=False)
         if not isinstance(self.label, str):
             raise ValueError(f"label must be a string; got {self.label!r}")
 
@@ -64,8 +65,12 @@ CR51_FOUR_LINES = (
 #: Largest activity accepted, MCi: far above any source made (GALLEX 1.7 MCi, BEST 3.4 MCi) or
 #: proposed (SOX 10 MCi); larger inputs are typing errors, not studies.
 MAX_ACTIVITY_MCI = 1000.0
+#: Shortest run accepted, days (about 15 minutes).
+MIN_DAYS = 0.01
 #: Longest run or start delay accepted, days (about 270 years).
 MAX_DAYS = 1e5
+#: Most deployments accepted (one a year would take a millennium).
+MAX_DEPLOYMENTS = 1000
 
 #: Mean life used by the paper, days (sect. 1).
 CR51_MEAN_LIFE_DAYS_PAPER = 39.96
@@ -92,6 +97,8 @@ class CylindricalSourceShape:
 
     def sample_points_cm(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """Uniform emission points relative to the source centre, shape (n, 3), cm."""
+        n = check_integer("n", n, 0)
+        check_instance("rng", rng, np.random.Generator, "a numpy.random.Generator (numpy.random.default_rng(seed))")
         r = 0.5 * self.diameter_cm * np.sqrt(rng.random(n))
         phi = 2.0 * np.pi * rng.random(n)
         z = self.height_cm * (rng.random(n) - 0.5)
@@ -134,6 +141,9 @@ class LineSource:
             raise ValueError(f"lines must be a tuple of NeutrinoLine; got {self.lines!r}")
         if not self.lines:
             raise ValueError("lines must contain at least one NeutrinoLine")
+        check_instance("shape", self.shape, CylindricalSourceShape)
+        for key in ("name", "nuclide", "description", "reference"):
+            check_instance(key, getattr(self, key), str, "a string")
         total = sum(line.branching for line in self.lines)
         if total > 1.0 + 1e-9:
             raise ValueError(f"the line branchings must sum to at most 1; got {total:g}")
@@ -210,6 +220,11 @@ class LineSource:
         tau = self.mean_life_days
         return self.initial_rate_per_day * tau * (np.exp(-t1 / tau) - np.exp(-t2 / tau))
 
+    @property
+    def max_recoil_keV(self) -> float:
+        """Largest electron recoil energy its neutrinos can give, keV (the highest line's T_max)."""
+        return float(max_recoil_keV(max(line.energy_keV for line in self.lines)))
+
     def neutrinos_per_line(self, n_decays) -> dict[float, float]:
         """Neutrinos emitted in each line for a number of decays, keyed by line energy (keV)."""
         check_non_negative("n_decays", n_decays)
@@ -260,11 +275,9 @@ class RunPlan:
 
     def __post_init__(self):
         check_scalar_fields(self)
-        check_range("days", self.days, 0.0, MAX_DAYS, low_inclusive=False, unit="days")
+        check_range("days", self.days, MIN_DAYS, MAX_DAYS, unit="days")
         check_range("start_day", self.start_day, 0.0, MAX_DAYS, unit="days")
-        if isinstance(self.deployments, bool) or int(self.deployments) != self.deployments:
-            raise ValueError(f"deployments must be an integer >= 1; got {self.deployments!r}")
-        check_range("deployments", self.deployments, 1, 1000)
+        check_integer("deployments", self.deployments, 1, MAX_DEPLOYMENTS)
 
     @property
     def live_days(self) -> float:
@@ -273,5 +286,6 @@ class RunPlan:
 
     def source_decays(self, source: LineSource) -> float:
         """Source decays during data taking, summed over deployments."""
+        check_instance("source", source, LineSource, "a LineSource (e.g. LineSource.from_preset('cr51'))")
         single = source.decays_between(self.start_day, self.start_day + self.days)
         return float(single) * self.deployments

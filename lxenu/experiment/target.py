@@ -32,6 +32,9 @@ class Target:
         (isotope, atom fraction) pairs for the isotopes that background models use.
     has_intrinsic_background_model:
         Whether lxenu models this material's intrinsic radioactivity (⁸⁵Kr, ²²²Rn, ¹³⁶Xe …).
+    density_g_cm3:
+        Nominal density of the material in a detector, g/cm^3: what an experiment file gets when
+        its ``[detector]`` table gives no ``density_g_cm3``.
     reference:
         Where the numbers come from.
     """
@@ -41,11 +44,13 @@ class Target:
     molar_mass_g: float
     isotopic_abundance: tuple[tuple[str, float], ...] = ()
     has_intrinsic_background_model: bool = False
+    density_g_cm3: float = 1.0
     reference: str = ""
 
     def __post_init__(self):
         check_positive("electrons_per_molecule", self.electrons_per_molecule)
         check_positive("molar_mass_g", self.molar_mass_g, "g/mol")
+        check_positive("density_g_cm3", self.density_g_cm3, "g/cm^3")
 
     @property
     def electrons_per_tonne(self) -> float:
@@ -77,17 +82,20 @@ XENON = Target(
     molar_mass_g=131.293,
     isotopic_abundance=(("124Xe", 0.000952), ("136Xe", 0.08857)),
     has_intrinsic_background_model=True,
-    reference="CIAAW 2013 atomic weight; Meija et al., Pure Appl. Chem. 88 (2016) 293",
+    density_g_cm3=2.9,
+    reference="CIAAW 2013 atomic weight; Meija et al., Pure Appl. Chem. 88 (2016) 293; "
+    "density: liquid xenon near 175 K (LZ), which makes the paper's ~6 t",
 )
 
 #: Pseudocumene (1,2,4-trimethylbenzene, C₉H₁₂), the Borexino scintillator: 66 electrons and
-#: 120.19 g/mol per molecule (standard atomic weights C 12.011, H 1.008). lxenu has no model of
+#: 120.19 g/mol per molecule (standard atomic weights C 12.011, H 1.008), 0.878 g/cm^3. lxenu has no model of
 #: its intrinsic backgrounds (the SOX comparison of :mod:`lxenu.analyses.sox` sets its own).
 PSEUDOCUMENE = Target(
     name="pseudocumene",
     electrons_per_molecule=9 * 6 + 12,
     molar_mass_g=9 * 12.011 + 12 * 1.008,
-    reference="standard atomic weights (CIAAW)",
+    density_g_cm3=0.878,
+    reference="standard atomic weights (CIAAW); density of the Borexino scintillator, 0.878 g/cm^3",
 )
 
 TARGETS = {t.name: t for t in (XENON, PSEUDOCUMENE)}

@@ -34,6 +34,7 @@ from ..constants import (  # noqa: F401  (the sin^2 theta_W values are part of t
     SIN2_THETA_W_ON_SHELL,
     WEAK_PREFACTOR_CM2_PER_KEV,
 )
+from ..kinematics import max_recoil_keV
 from ..validation import as_float_array, check_flag, check_non_negative, check_positive, check_range
 from .atomic import shell_occupancies_and_binding_keV, stepping_factor
 
@@ -57,10 +58,25 @@ def _finite(name, value) -> np.ndarray:
     return arr
 
 
+def _recoil(name, value) -> np.ndarray:
+    """Recoil energies: finite and >= 0 keV (above T_max a cross section is zero, below 0 undefined)."""
+    arr = _finite(name, value)
+    check_non_negative(name, arr, "keV")
+    return arr
+
+
+def _broadcast(T, E, t_name="T_keV", e_name="E_keV"):
+    try:
+        np.broadcast_shapes(np.shape(T), np.shape(E))
+    except ValueError:
+        raise ValueError(
+            f"{t_name} (shape {np.shape(T)}) and {e_name} (shape {np.shape(E)}) must broadcast together"
+        ) from None
+
+
 def t_max_keV(E_keV):
-    """Maximum electron recoil energy T_max = 2 E^2 / (m_e + 2 E), keV."""
-    E = check_non_negative("E_keV", as_float_array("E_keV", E_keV), "keV")
-    return 2.0 * E**2 / (ELECTRON_MASS_KEV + 2.0 * E)
+    """Maximum electron recoil energy T_max = 2 E^2 / (m_e + 2 E), keV (:func:`lxenu.kinematics.max_recoil_keV`)."""
+    return max_recoil_keV(E_keV)
 
 
 def _weak_antiderivative(T, E, gV, gA):
@@ -78,8 +94,9 @@ def _magnetic_antiderivative(T, E):
 
 def weak_dsigma_dT(T_keV, E_keV, flavour="e", sin2_theta_w=SIN2_THETA_W_DEFAULT):
     """Standard-Model weak dsigma/dT, cm^2/keV; zero outside 0 <= T <= T_max."""
-    T = _finite("T_keV", T_keV)
+    T = _recoil("T_keV", T_keV)
     E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
+    _broadcast(T, E)
     gV, gA = couplings(flavour, sin2_theta_w)
     bracket = (gV + gA) ** 2 + (gV - gA) ** 2 * (1.0 - T / E) ** 2 + (gA**2 - gV**2) * ELECTRON_MASS_KEV * T / E**2
     inside = (T >= 0.0) & (T <= t_max_keV(E))
@@ -88,8 +105,9 @@ def weak_dsigma_dT(T_keV, E_keV, flavour="e", sin2_theta_w=SIN2_THETA_W_DEFAULT)
 
 def magnetic_dsigma_dT(T_keV, E_keV, mu_nu_muB):
     """Magnetic-moment dsigma/dT = pi r_e^2 mu^2 (1/T - 1/E), cm^2/keV; zero outside (0, T_max]."""
-    T = _finite("T_keV", T_keV)
+    T = _recoil("T_keV", T_keV)
     E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
+    _broadcast(T, E)
     check_non_negative("mu_nu_muB", mu_nu_muB, "mu_B")
     inside = (T > 0.0) & (T <= t_max_keV(E))
     with np.errstate(divide="ignore"):
@@ -140,8 +158,9 @@ def weak_sigma_between(T1_keV, T2_keV, E_keV, flavour="e", sin2_theta_w=SIN2_THE
     E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
     check_flag("atomic_binding", atomic_binding)
     gV, gA = couplings(flavour, sin2_theta_w)
-    T1 = _finite("T1_keV", T1_keV)
-    T2 = _finite("T2_keV", T2_keV)
+    T1 = _recoil("T1_keV", T1_keV)
+    T2 = _recoil("T2_keV", T2_keV)
+    _broadcast(T1, T2, "T1_keV", "T2_keV")
     if np.any(T2 < T1):
         raise ValueError("T2_keV must not be below T1_keV")
     if not atomic_binding:
@@ -162,13 +181,14 @@ def magnetic_sigma_between(T1_keV, T2_keV, E_keV, mu_nu_muB=1.0, atomic_binding=
     E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
     check_non_negative("mu_nu_muB", mu_nu_muB, "mu_B")
     check_flag("atomic_binding", atomic_binding)
-    T1 = _finite("T1_keV", T1_keV)
-    T2 = _finite("T2_keV", T2_keV)
+    T1 = _recoil("T1_keV", T1_keV)
+    T2 = _recoil("T2_keV", T2_keV)
+    _broadcast(T1, T2, "T1_keV", "T2_keV")
     if np.any(T1 <= 0.0):
         raise ValueError("T1_keV must be > 0 for the magnetic-moment term: its 1/T rate diverges at zero recoil")
     if np.any(T2 < T1):
         raise ValueError("T2_keV must not be below T1_keV")
-    scale = MAGNETIC_PREFACTOR_CM2 * float(mu_nu_muB) ** 2
+    scale = MAGNETIC_PREFACTOR_CM2 * np.asarray(mu_nu_muB, dtype=float) ** 2
 
     def integral(t1, t2):
         lo, hi = _clipped(t1, t2, E)
@@ -196,8 +216,14 @@ def sigma_total(
 ):
     """Cross section integrated over recoil energies T_min..T_max (default: all), cm^2."""
     E = check_positive("E_keV", as_float_array("E_keV", E_keV), "keV")
-    hi = t_max_keV(E) if T_max_keV is None else np.asarray(T_max_keV, dtype=float)
-    sig = weak_sigma_between(T_min_keV, hi, E, flavour, sin2_theta_w, atomic_binding)
+    lo = _recoil("T_min_keV", T_min_keV)
+    hi = t_max_keV(E) if T_max_keV is None else _recoil("T_max_keV", T_max_keV)
+    if np.any(hi < lo):
+        raise ValueError(f"T_max_keV must not be below T_min_keV = {T_min_keV}; got {T_max_keV}")
+    check_non_negative("mu_nu_muB", mu_nu_muB, "mu_B")
+    if mu_nu_muB and np.any(lo <= 0.0):
+        raise ValueError("T_min_keV must be > 0 when mu_nu_muB > 0: the magnetic rate diverges as 1/T")
+    sig = weak_sigma_between(lo, hi, E, flavour, sin2_theta_w, atomic_binding)
     if mu_nu_muB:
-        sig = sig + magnetic_sigma_between(T_min_keV, hi, E, mu_nu_muB, atomic_binding)
+        sig = sig + magnetic_sigma_between(lo, hi, E, mu_nu_muB, atomic_binding)
     return sig

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..constants import OSC_PHASE_EV2CM_PER_KEV
-from ..validation import check_non_negative, check_positive, check_range
+from ..validation import as_float_array, check_non_negative, check_positive, check_range
 
 
 def oscillation_phase_per_cm(dm2_eV2, E_keV):
@@ -29,16 +29,19 @@ def survival_probability(L_cm, E_keV, sin2_2theta, dm2_eV2):
     """3+1 nu_e survival probability at distance L (cm) and energy E (keV)."""
     check_range("sin2_2theta", sin2_2theta, 0.0, 1.0)
     check_non_negative("dm2_eV2", dm2_eV2, "eV^2")
+    L = check_non_negative("L_cm", as_float_array("L_cm", L_cm), "cm")
     k = oscillation_phase_per_cm(dm2_eV2, E_keV)
-    return 1.0 - np.asarray(sin2_2theta) * np.sin(k * np.asarray(L_cm, dtype=float)) ** 2
+    return 1.0 - np.asarray(sin2_2theta, dtype=float) * np.sin(k * L) ** 2
 
 
 def bin_averaged_sin2(L1_cm, L2_cm, E_keV, dm2_eV2):
     """<sin^2(k L)> over [L1, L2]: 1/2 [1 - cos(k (L1 + L2)) sin(k dL) / (k dL)], exact."""
     check_non_negative("dm2_eV2", dm2_eV2, "eV^2")
     k = oscillation_phase_per_cm(dm2_eV2, E_keV)
-    L1 = np.asarray(L1_cm, dtype=float)
-    L2 = np.asarray(L2_cm, dtype=float)
+    L1 = check_non_negative("L1_cm", as_float_array("L1_cm", L1_cm), "cm")
+    L2 = check_non_negative("L2_cm", as_float_array("L2_cm", L2_cm), "cm")
+    if np.any(L2 < L1):
+        raise ValueError("L2_cm must not be below L1_cm (each bin runs from L1 to L2)")
     dL = L2 - L1
     return 0.5 * (1.0 - np.cos(k * (L1 + L2)) * np.sinc(k * dL / np.pi))
 

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from ..experiment.response import EnergyResolution
-from ..validation import as_float_array, check_edges, check_non_negative, check_range
+from ..validation import as_float_array, check_edges, check_instance, check_non_negative, check_range
 
 
 def _cdf_below(edges, T, sigma):
@@ -36,6 +36,7 @@ def energy_response_matrix(true_edges_keV, reco_edges_keV, resolution: EnergyRes
     """
     t_edges = check_edges("true_edges_keV", true_edges_keV)
     r_edges = check_edges("reco_edges_keV", reco_edges_keV)
+    _check_resolution(resolution)
     centres = 0.5 * (t_edges[1:] + t_edges[:-1])
     cdf = _cdf_below(r_edges, centres, resolution.sigma_keV(centres))
     return np.diff(cdf, axis=0)
@@ -47,17 +48,31 @@ def cumulative_response(reco_edges_keV, true_centres_keV, resolution: EnergyReso
     return _cdf_below(reco_edges_keV, centres, resolution.sigma_keV(centres))
 
 
+def _check_resolution(resolution) -> None:
+    check_instance("resolution", resolution, EnergyResolution, "an EnergyResolution (or DetectorResponse)")
+
+
 def window_efficiency(T_keV, low_keV: float, high_keV: float, resolution: EnergyResolution):
-    """P(low <= reconstructed energy < high | true energy T)."""
+    """P(low <= reconstructed energy < high | true energy T); ``high_keV`` may be infinite."""
     check_non_negative("low_keV", low_keV, "keV")
     check_range("high_keV", high_keV, low_keV, None, low_inclusive=False, unit="keV")
+    _check_resolution(resolution)
     T = as_float_array("T_keV", T_keV)
+    if not np.all(np.isfinite(T)):
+        raise ValueError(f"T_keV must be finite; got {T_keV!r}")
     cdf = _cdf_below(np.array([low_keV, high_keV]), T.ravel(), resolution.sigma_keV(T.ravel()))
     return (cdf[1] - cdf[0]).reshape(T.shape)
 
 
 def smeared_window_counts(true_edges_keV, events, low_keV: float, high_keV: float, resolution: EnergyResolution):
     """Events reconstructed in [low, high) from events in true-energy bins (last axis of ``events``)."""
-    edges = np.asarray(true_edges_keV, dtype=float)
+    edges = check_edges("true_edges_keV", true_edges_keV)
+    ev = as_float_array("events", events)
+    if ev.shape[-1:] != (edges.size - 1,):
+        raise ValueError(
+            f"events must have one entry per true-energy bin ({edges.size - 1}) on its last axis; got {ev.shape}"
+        )
+    if not np.all(np.isfinite(ev)):
+        raise ValueError("events must be finite")
     centres = 0.5 * (edges[1:] + edges[:-1])
-    return np.asarray(events, dtype=float) @ window_efficiency(centres, low_keV, high_keV, resolution)
+    return ev @ window_efficiency(centres, low_keV, high_keV, resolution)

@@ -16,8 +16,8 @@ from functools import cached_property
 
 import numpy as np
 
-from ..physics.cross_section import dsigma_dT, magnetic_sigma_between, t_max_keV, weak_sigma_between
-from ..validation import check_edges, check_non_negative, check_positive
+from ..physics.cross_section import dsigma_dT, magnetic_sigma_between, weak_sigma_between
+from ..validation import as_float_array, check_edges, check_non_negative, check_positive, check_range
 from .response import energy_response_matrix, smeared_window_counts
 
 #: Lowest true recoil energy followed when smearing, keV. Events below it are
@@ -71,7 +71,7 @@ class SignalPrediction:
     @property
     def max_recoil_keV(self) -> float:
         """Largest recoil energy of any line, keV."""
-        return float(t_max_keV(self.line_energies_keV.max()))
+        return self.experiment.source.max_recoil_keV
 
     # -- true spectra ----------------------------------------------------------------------
     def _kw(self):
@@ -106,14 +106,16 @@ class SignalPrediction:
 
     def total_events(self, mu_nu_muB: float = 0.0, T_min_keV: float = 0.0) -> float:
         """Events with true recoil energy above T_min (all recoil energies by default)."""
+        top = self.max_recoil_keV
+        check_range("T_min_keV", T_min_keV, 0.0, top, high_inclusive=False, unit="keV")
         if mu_nu_muB and T_min_keV <= 0:
             raise ValueError("T_min_keV must be > 0 when mu_nu_muB > 0: the magnetic rate diverges as 1/T")
-        edges = np.array([T_min_keV, self.max_recoil_keV])
+        edges = np.array([T_min_keV, top])
         return float(self.true_events(edges, mu_nu_muB).sum())
 
     def dN_dT(self, T_keV, mu_nu_muB: float = 0.0):
         """True recoil spectrum dN/dT, events/keV."""
-        T = np.asarray(T_keV, dtype=float)
+        T = check_non_negative("T_keV", as_float_array("T_keV", T_keV), "keV")
         kw = self._kw()
         out = np.zeros_like(T)
         for lum, E in zip(self.luminosity_per_cm2, self.line_energies_keV):

@@ -50,8 +50,14 @@ def poisson_chi2(predicted, observed, axis=-1):
     """Poisson likelihood-ratio chi^2 summed over ``axis``; observed may contain zeros."""
     N = as_float_array("predicted", predicted)
     D = as_float_array("observed", observed)
-    if not np.all(N > 0):
+    if not np.all((N > 0) & np.isfinite(N)):
         raise ValueError("predicted counts must be finite and > 0 in every bin for the Poisson chi^2")
+    try:
+        np.broadcast_shapes(N.shape, D.shape)
+    except ValueError:
+        raise ValueError(
+            f"predicted (shape {N.shape}) and observed (shape {D.shape}) must broadcast together"
+        ) from None
     if not np.all(np.isfinite(D)) or np.any(D < 0):
         raise ValueError("observed counts must be finite and >= 0 in every bin for the Poisson chi^2")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -79,11 +85,19 @@ def profiled_gaussian_chi2(signal, background, data, sigma_signal=None, sigma_ba
     -------
     chi2, a, b : arrays of the leading shape
     """
-    S = np.asarray(signal, dtype=float)
-    B = np.asarray(background, dtype=float)
-    D = np.asarray(data, dtype=float)
+    S = as_float_array("signal", signal)
+    B = as_float_array("background", background)
+    D = as_float_array("data", data)
+    for name, arr in (("signal", S), ("background", B), ("data", D)):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite in every bin")
     if np.any(D <= 0):
         raise ValueError("data must be > 0 in every bin for the Gaussian chi^2 (sigma_i^2 = D_i)")
+    if S.shape[-1:] != D.shape or B.shape != D.shape:
+        raise ValueError(
+            f"signal (..., n_bins), background and data (n_bins) must share the bins; "
+            f"got {S.shape}, {B.shape}, {D.shape}"
+        )
     w = 1.0 / D
     r = S + B - D  # residual at a = b = 0
     # chi2 = sum w (r + a S + b B)^2 + a^2/sa^2 + b^2/sb^2
