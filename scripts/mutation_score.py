@@ -27,6 +27,8 @@ def main(path: str) -> None:
         rate = c["killed"] / tested if tested else float("nan")
         print(f"{module:34s} {n:8d} {c['killed']:7d} {c['survived']:9d} {other:6d} {rate:10.1%}")
     n = sum(total.values()) - total["not checked"]
+    if n == 0:
+        raise SystemExit("no mutant was checked: did `mutmut run` fail? (see its output above)")
     print(
         f"{'all':34s} {sum(total.values()):8d} {total['killed']:7d} {total['survived']:9d} "
         f"{n - total['killed'] - total['survived']:6d} {total['killed'] / max(n, 1):10.1%}"
