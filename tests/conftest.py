@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from lxenu.analyses.magnetic_moment import MagneticMomentFit
+from lxenu.cli import main
 from lxenu.experiment.experiment import Experiment
 
 
@@ -20,3 +21,22 @@ def mm_fit(paper):
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the command line in this process: ``code, out, err = cli("summary", "--json")``.
+
+    The same ``main`` as ``python -m lxenu`` (one end-to-end subprocess test in test_cli.py
+    checks that); an exception other than the handled ones would fail the test with its traceback.
+    """
+
+    def run(*argv):
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as stop:  # argparse's own errors (an unknown flag, a word for a number)
+            code = stop.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

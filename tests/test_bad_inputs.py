@@ -4,9 +4,6 @@ Python API here (public classes and the low-level functions a user may call); th
 line and experiment files in ``test_experiment_files.py`` and below.
 """
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
@@ -317,12 +314,12 @@ CLI_CASES = [
 
 
 @pytest.mark.parametrize("argv, named", CLI_CASES, ids=[" ".join(a) for a, _ in CLI_CASES])
-def test_bad_command_line_is_one_line_exit_2(argv, named):
-    proc = subprocess.run([sys.executable, "-m", "lxenu", *argv], capture_output=True, text=True)
-    assert proc.returncode == 2, proc.stderr
-    assert proc.stdout == ""
-    assert len(proc.stderr.strip().splitlines()) == 1 and named in proc.stderr
-    assert "Traceback" not in proc.stderr and "Warning" not in proc.stderr
+def test_bad_command_line_is_one_line_exit_2(argv, named, cli):
+    code, out, err = cli(*argv)
+    assert code == 2, err
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and named in err
+    assert "Traceback" not in err and "Warning" not in err
 
 
 def test_corpus_is_large():

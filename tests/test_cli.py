@@ -103,11 +103,20 @@ def test_depletion_option(capsys, base):
         ["sterile", "--dm2", "-1"],
     ],
 )
-def test_bad_options_exit_nonzero_with_one_line(argv):
-    proc = subprocess.run([sys.executable, "-m", "lxenu", *argv], capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert proc.stdout == ""
-    assert len(proc.stderr.strip().splitlines()) == 1
+def test_bad_options_exit_2_with_one_line(argv, cli):
+    code, out, err = cli(*argv)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_python_m_lxenu_end_to_end():
+    """The installed entry point: a bad value is one line on stderr and exit status 2, nothing else."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "lxenu", "summary", "--set", "detector.height_m=-2"], capture_output=True, text=True
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("lxenu: error: --set detector.height_m") and len(proc.stderr.splitlines()) == 1
 
 
 def test_sterile_json(capsys):

@@ -2,8 +2,6 @@
 
 import dataclasses
 import json
-import subprocess
-import sys
 import tomllib
 
 import numpy as np
@@ -238,17 +236,15 @@ def _write(tmp_path, text):
         ("[detector\n", "TOML"),
     ],
 )
-def test_bad_files_name_the_key(tmp_path, text, key):
+def test_bad_files_name_the_key(tmp_path, text, key, cli):
     path = _write(tmp_path, text)
     with pytest.raises(ValueError, match=key) as err:
         Experiment.from_file(path)
     assert "bad.toml" in str(err.value)
-    proc = subprocess.run(
-        [sys.executable, "-m", "lxenu", "summary", "--experiment", path], capture_output=True, text=True
-    )
-    assert proc.returncode == 2 and proc.stdout == ""
-    assert len(proc.stderr.strip().splitlines()) == 1 and key in proc.stderr
-    assert "Traceback" not in proc.stderr and "Warning" not in proc.stderr
+    code, out, err_text = cli("summary", "--experiment", path)
+    assert code == 2 and out == ""
+    assert len(err_text.strip().splitlines()) == 1 and key in err_text
+    assert "Traceback" not in err_text and "Warning" not in err_text
 
 
 @pytest.mark.parametrize(
@@ -270,11 +266,11 @@ def test_bad_files_name_the_key(tmp_path, text, key):
         (["--threshold-kev", "600"], "--threshold-kev"),
     ],
 )
-def test_bad_command_lines_name_the_flag(argv, named):
-    proc = subprocess.run([sys.executable, "-m", "lxenu", "summary", *argv], capture_output=True, text=True)
-    assert proc.returncode == 2 and proc.stdout == ""
-    assert len(proc.stderr.strip().splitlines()) == 1 and named in proc.stderr
-    assert "Traceback" not in proc.stderr and "RuntimeWarning" not in proc.stderr
+def test_bad_command_lines_name_the_flag(argv, named, cli):
+    code, out, err = cli("summary", *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and named in err
+    assert "Traceback" not in err and "RuntimeWarning" not in err
 
 
 def test_the_issue_presets_ship():
@@ -317,14 +313,12 @@ def test_options_on_a_minimal_file_keep_every_default(capsys, tmp_path):
     assert strong["signal_events"] == pytest.approx(2 * base["signal_events"], rel=1e-12, abs=0)
 
 
-def test_a_bad_source_file_is_named_itself(tmp_path):
+def test_a_bad_source_file_is_named_itself(tmp_path, cli):
     src = tmp_path / "badsrc.toml"
     src.write_text('name = "x"\nactivity_MCi = 1.0\nmean_life_days = 10.0\n')
-    proc = subprocess.run(
-        [sys.executable, "-m", "lxenu", "summary", "--source", str(src)], capture_output=True, text=True
-    )
-    assert proc.returncode == 2
-    assert "badsrc.toml" in proc.stderr and "lines" in proc.stderr and "paper2014.toml" not in proc.stderr
+    code, _, err = cli("summary", "--source", str(src))
+    assert code == 2
+    assert "badsrc.toml" in err and "lines" in err and "paper2014.toml" not in err
 
 
 def test_an_experiment_without_backgrounds_is_computed():
@@ -357,20 +351,19 @@ def test_a_target_needs_its_own_density(tmp_path):
         ("analysis.sterile.bin_cm=1e308", "analysis.sterile.bin_cm"),
     ],
 )
-def test_windows_are_checked_against_the_source_when_the_file_is_read(setting, key):
+def test_windows_are_checked_against_the_source_when_the_file_is_read(setting, key, cli):
     """An analysis window beyond the largest recoil is refused on reading, naming the key."""
-    proc = subprocess.run([sys.executable, "-m", "lxenu", "summary", "--set", setting], capture_output=True, text=True)
-    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
-    assert key in proc.stderr
+    code, _, err = cli("summary", "--set", setting)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert key in err
     if "bin_cm" not in key:
-        assert "559.4" in proc.stderr  # the 750 keV line's largest recoil, keV
+        assert "559.4" in err  # the 750 keV line's largest recoil, keV
 
 
-def test_scorecard_takes_the_options_and_refuses_another_set_up(capsys):
-    assert main(["scorecard", "--json", "--experiment", "paper2014"]) == 0
-    capsys.readouterr()
-    proc = subprocess.run([sys.executable, "-m", "lxenu", "scorecard", "--days", "5"], capture_output=True, text=True)
-    assert proc.returncode == 2 and "--days 5" in proc.stderr and "lxenu summary" in proc.stderr
+def test_scorecard_takes_the_options_and_refuses_another_set_up(cli):
+    assert cli("scorecard", "--json", "--experiment", "paper2014")[0] == 0
+    code, _, err = cli("scorecard", "--days", "5")
+    assert code == 2 and "--days 5" in err and "lxenu summary" in err
 
 
 def test_five_deployments_are_compared_with_the_papers_five_deployment_number():
