@@ -51,29 +51,40 @@ ALIASES = (
         "source_mci",
         "source.activity_MCi",
         float,
-        "initial source activity, MCi (default: the experiment's; paper 5). Example: --source-mci 10",
+        "initial source activity, MCi, in (0, 1000] (default: the experiment's, 5 for paper2014)."
+        " Example: --source-mci 10",
     ),
-    ("--days", "days", "run.days", float, "data-taking days per deployment (paper: 100). Example: --days 200"),
+    (
+        "--days",
+        "days",
+        "run.days",
+        float,
+        "data-taking days per deployment, in [0.01, 1e5] (default: the experiment's, 100 for paper2014)."
+        " Example: --days 200",
+    ),
     (
         "--deployments",
         "deployments",
         "run.deployments",
         int,
-        "number of source deployments (paper: 1; sect. 4: 5). Example: --deployments 5",
+        "number of source deployments, 1-1000 (default: the experiment's, 1 for paper2014; the paper's sect. 4: 5)."
+        " Example: --deployments 5",
     ),
     (
         "--gap-m",
         "gap_m",
         "detector.gap_m",
         float,
-        "source centre to the fiducial volume, m (paper: 1). Example: --gap-m 1.5",
+        "source centre to the fiducial volume, m, in (0, 1000] (default: the experiment's, 1 for paper2014)."
+        " Example: --gap-m 1.5",
     ),
     (
         "--xe136-depletion",
         "xe136_depletion",
         "backgrounds.xe136.depletion",
         float,
-        "fraction of 136Xe removed, 0-1 (paper: 0, natural xenon). Example: --xe136-depletion 0.9",
+        "fraction of 136Xe removed, in [0, 1] (default: the experiment's, 0 = natural xenon)."
+        " Example: --xe136-depletion 0.9",
     ),
 )
 
@@ -378,7 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
             "threshold_kev",
             "analysis.magnetic_moment.threshold_keV",
             float,
-            "magnetic-moment threshold in reconstructed recoil energy, keV (paper: 2). Example: --threshold-kev 1",
+            "magnetic-moment threshold in reconstructed recoil energy, keV, at least 0.1 "
+            "(default: the experiment's, 2 for paper2014). Example: --threshold-kev 1",
         ),
     )
 
@@ -403,8 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
             "norm_sigma",
             "analysis.sterile.signal_norm_sigma",
             float,
-            "Gaussian prior on the signal normalisation, fraction (default: free, shape only). "
-            "Example: --norm-sigma 0.02",
+            "Gaussian prior on the signal normalisation, fraction in (0, 10] (default: the experiment's, free = "
+            "shape only for paper2014). Example: --norm-sigma 0.02",
         ),
     )
     _experiment_options(p, norm)
@@ -414,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         default=None,
         metavar="V",
-        help="dm2 values, eV^2 (default: 0.5 1 2 5 10). Example: --dm2 1 2 5",
+        help="dm2 values, eV^2, each in (0, 1e6] (default: 0.5 1 2 5 10). Example: --dm2 1 2 5",
     )
     p.add_argument(
         "--observables",
@@ -435,9 +447,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=300,
         metavar="N",
-        help="toys per grid point for --method fc (default: 300). Example: --toys 1000",
+        help="toys per grid point for --method fc, 50-100000 (default: 300). Example: --toys 1000",
     )
-    p.add_argument("--seed", type=int, default=1998, metavar="K", help="seed of the toys (default: 1998)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=1998,
+        metavar="K",
+        help="seed of the toys, an integer >= 0 (default: 1998); the same seed gives the same numbers."
+        " Example: --seed 7",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_sterile)
 
@@ -461,21 +480,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--signal-norm-sigma",
         default="0",
         metavar="S|free",
-        help="Gaussian prior on the signal (source activity) normalisation, fraction; 0 = known "
+        help="Gaussian prior on the signal (source activity) normalisation, fraction in [0, 10]; 0 = known "
         "(default), 'free' = unconstrained. Example: --signal-norm-sigma 0.0023 (BEST's activity)",
     )
     p.add_argument(
         "--background-norm-sigma",
         default="0",
         metavar="B|free",
-        help="Gaussian prior on the background normalisation, fraction; 0 = known (default), 'free'. "
+        help="Gaussian prior on the background normalisation, fraction in [0, 10]; 0 = known (default), 'free'. "
         "Example: --background-norm-sigma free",
     )
-    p.add_argument("--band", action="store_true", help="also the expected band (-2 to +2 sigma) from Poisson toys")
     p.add_argument(
-        "--toys", type=int, default=200, metavar="N", help="toys for --band (default: 200). Example: --toys 1000"
+        "--band",
+        action="store_true",
+        help="also the expected band: the -2, -1, 0, +1, +2 sigma quantiles of the limits of Poisson toys "
+        "(default: off). Example: --band --toys 500",
     )
-    p.add_argument("--seed", type=int, default=20141104, metavar="K", help="seed of the toys (default: 20141104)")
+    p.add_argument(
+        "--toys",
+        type=int,
+        default=200,
+        metavar="N",
+        help="toys for --band, 10-100000 (default: 200). Example: --toys 1000",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=20141104,
+        metavar="K",
+        help="seed of the toys, an integer >= 0 (default: 20141104). Example: --seed 7",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_mu)
 
@@ -491,7 +525,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         default=[1.0, 2.0, 3.0, 5.0, 10.0],
         metavar="T",
-        help="thresholds, keV (default: 1 2 3 5 10). Example: --thresholds-kev 0.5 1 2",
+        help="thresholds, keV, each at least 0.1 and below the window's upper end (default: 1 2 3 5 10). "
+        "Example: --thresholds-kev 0.5 1 2",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_scan)
