@@ -1,6 +1,6 @@
 # lxenu: build, test and explore the book.
-#   make book        create .venv, install, execute every notebook, build the HTML book
-#   make test        unit tests, nbval over notebooks/, and the book build (warnings are errors)
+#   make book        create .venv, install, build the HTML book from the notebooks' stored outputs
+#   make test        unit tests, nbval (re-executes every notebook, compares), the book build (-W)
 #   make notebooks   re-execute the notebooks and save their outputs in place (what nbval compares)
 #   make lab         open the notebooks in JupyterLab
 #   make check-book  open the built pages in headless Chromium with the network off

@@ -3,12 +3,16 @@
 Fails (exit 1) on: a JavaScript error or console error, a request that leaves the
 machine (anything not served from the local build), a local file that is missing,
 an image that did not load, an equation MathJax did not render (or rendered as an
-error), and a static explorer whose sliders do not redraw it. At 1280 px it measures
-what a reader sees and fails on: a display equation, an output block, a code cell or a
-table wider than its column (scrollWidth > clientWidth + 1, or reaching past the article
-column); a warning or traceback shown in an output (stderr blocks, "Traceback",
-"Warning:"); raw LaTeX in bibliography entries ("$", "\\", "^{"). Saves a full-page
-screenshot of every page, taken before the explorer's sliders are touched.
+error), and a static explorer (``.lxenu-explorer``) whose canvases are blank or whose sliders
+do not redraw it. Each page is first resized to 900 px and back to 1280 px, as a reader
+resizing the window would; then, at 1280 px, it measures what a reader sees and fails on: a
+display equation, an output block, a code cell, a table or an explorer (its box, its panels
+and its canvases) wider than its column (scrollWidth > clientWidth + 1, or reaching past the
+article column); a warning or traceback shown in an output (stderr blocks, "Traceback",
+"Warning:"); raw LaTeX in bibliography entries ("$", "\\", "^{"). With ``--screenshots`` it
+saves a screenshot of every whole page at 1280 px, taken after the resize and before the
+explorer's sliders are touched (the default state), and fails if the image is shorter than the
+page (a capture cut off by a layout that moved while it was taken).
 
 Usage: python scripts/check_book.py _build/html --screenshots _build/screenshots
 Needs Debian's chromium (/usr/bin/chromium) and the Python package playwright.
@@ -56,12 +60,13 @@ OVERFLOW_CHECK = """
     ["output block", "div.cell_output .output, div.cell_output pre, div.output pre"],
     ["code cell", "div.cell_input pre, div.highlight pre"],
     ["table", "table"],
+    ["explorer", ".lxenu-explorer, .lxenu-explorer > div, .lxenu-explorer canvas"],
   ];
   const out = [];
   const seen = new Set();
   for (const [kind, selector] of kinds) {
     for (const el of document.querySelectorAll(selector)) {
-      if (seen.has(el) || el.closest(".lxenu-explorer") || el.offsetParent === null) continue;
+      if (seen.has(el) || el.offsetParent === null) continue;
       seen.add(el);
       const column = el.closest("article, .bd-article, main") || document.body;
       const colRect = column.getBoundingClientRect();
@@ -113,6 +118,15 @@ SHOWN_PROBLEMS_CHECK = """
   return Array.from(new Set(out));
 }
 """
+
+PAGE_HEIGHT = "() => Math.ceil(Math.max(document.documentElement.scrollHeight, document.body.scrollHeight))"
+
+# two animation frames and a pause: resize observers and the redraws they schedule have run
+SETTLE = """
+() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150))))
+"""
+
+WIDTH, HEIGHT, NARROW = 1280, 900, 900
 
 IMAGE_CHECK = """
 () => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)
@@ -179,12 +193,50 @@ def _watch(page, origin: str) -> list[str]:
     return issues
 
 
+def resize_round_trip(page) -> None:
+    """Narrow the window to 900 px and widen it back to 1280 px, letting the layout settle each time."""
+    for width in (NARROW, WIDTH):
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        page.evaluate(SETTLE)
+
+
+def png_height(path: Path) -> int:
+    """Height in pixels of a PNG file (from its IHDR chunk)."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    return int.from_bytes(head[20:24], "big")
+
+
+def whole_page_screenshot(page, path: Path) -> list[str]:
+    """A screenshot of the whole page at 1280 px; a problem if it does not show all of it.
+
+    The viewport is first made as tall as the page, so the capture itself resizes nothing, and
+    the height is measured again after the layout has settled at that size.
+    """
+    height = page.evaluate(PAGE_HEIGHT)
+    for _ in range(4):
+        page.set_viewport_size({"width": WIDTH, "height": height})
+        page.evaluate(SETTLE)
+        now = page.evaluate(PAGE_HEIGHT)
+        if now <= height:
+            break
+        height = now
+    page.screenshot(path=str(path), full_page=True)
+    shown = png_height(path)
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    page.evaluate(SETTLE)
+    full = page.evaluate(PAGE_HEIGHT)
+    if shown < full:
+        return [f"screenshot shows {shown} px of a {full} px page: the capture was cut off"]
+    return []
+
+
 def pages_of(html_dir: Path) -> list[Path]:
     skip = {"_static", "_sources", "_images", "_sphinx_design_static"}
     return sorted(p for p in html_dir.rglob("*.html") if not (set(p.relative_to(html_dir).parts) & skip))
 
 
-def check(html_dir: Path, screenshots: Path | None, chromium: str) -> list[str]:
+def check(html_dir: Path, screenshots: Path | None, chromium: str, only: list[str] | None = None) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
@@ -195,9 +247,11 @@ def check(html_dir: Path, screenshots: Path | None, chromium: str) -> list[str]:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
             for path in pages_of(html_dir):
                 rel = path.relative_to(html_dir).as_posix()
+                if only and rel not in only:
+                    continue
                 page = context.new_page()
                 issues = _watch(page, origin)
                 page.goto(f"{origin}/{rel}", wait_until="load")
@@ -212,15 +266,15 @@ def check(html_dir: Path, screenshots: Path | None, chromium: str) -> list[str]:
                 broken = page.evaluate(IMAGE_CHECK)
                 if broken:
                     issues.append(f"images that did not load: {broken[:3]}")
+                resize_round_trip(page)
                 for o in page.evaluate(OVERFLOW_CHECK):
                     issues.append(
                         f"{o['kind']} wider than its column ({o['width']} px > {o['avail']} px): {o['text']!r}"
                     )
                 issues += page.evaluate(SHOWN_PROBLEMS_CHECK)
                 if screenshots:  # before the explorer check moves a slider: the default state
-                    page.screenshot(
-                        path=str(screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")), full_page=True
-                    )
+                    shot = screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")
+                    issues += whole_page_screenshot(page, shot)
                 for ex in page.evaluate(EXPLORER_CHECK):
                     if ex["blank"] or not ex["changed"]:
                         issues.append(f"static explorer not working: {ex}")
@@ -241,6 +295,12 @@ def main(argv=None) -> int:
     ap.add_argument("html_dir", type=Path)
     ap.add_argument("--screenshots", type=Path, default=None)
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    ap.add_argument(
+        "--page",
+        action="append",
+        default=None,
+        help="check only this page, relative to HTML_DIR (repeatable), e.g. notebooks/04_magnetic_moment.html",
+    )
     args = ap.parse_args(argv)
     if not (args.html_dir / "index.html").exists():
         print(f"no index.html in {args.html_dir}: build the book first (make book)", file=sys.stderr)
@@ -248,8 +308,9 @@ def main(argv=None) -> int:
     if not Path(args.chromium).exists():
         print(f"chromium not found at {args.chromium}: apt-get install chromium", file=sys.stderr)
         return 2
-    problems = check(args.html_dir, args.screenshots, args.chromium)
-    print(f"\n{len(pages_of(args.html_dir))} pages checked, {len(problems)} problems")
+    problems = check(args.html_dir, args.screenshots, args.chromium, args.page)
+    n = len(args.page) if args.page else len(pages_of(args.html_dir))
+    print(f"\n{n} pages checked, {len(problems)} problems")
     return 1 if problems else 0
 
 

@@ -170,3 +170,148 @@ def test_clean_notebooks_merges_streams_and_drops_session_metadata():
     assert set(nb.metadata) == {"kernelspec", "language_info"} and "version" not in nb.metadata.language_info
     assert "execution" not in nb.cells[0].metadata
     assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stdout", "1\n2\n"), ("stderr", "w\n")]
+
+
+def _book_extension():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "offline_book", Path(__file__).resolve().parents[1] / "book" / "_ext" / "offline_book.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_citations_in_one_style_and_references_in_order():
+    from pybtex.database import parse_string
+
+    ext = _book_extension()
+    bib = parse_string(
+        r"""
+        @misc{SAGE, author = {Abdurashitov, J. N. and others}, title = {Gallium}, year = {2009}}
+        @misc{GALLEX, author = {Kaether, F. and Hampel, W. and Heusser, G.}, title = {Reanalysis}, year = {2010}}
+        @misc{Two, author = {Erler, Jens and Ramsey-Musolf, Michael J.}, title = {Weak}, year = {2005}}
+        @misc{Bx, author = {{Borexino Collaboration}}, title = {Be7}, year = {2011}}
+        @misc{NNDC, author = {{National Nuclear Data Center}}, title = {ENSDF}, year = {2024}}
+        @misc{Zed, author = {Zhou, X. and others}, title = {PandaX}, year = {2021}}
+        """,
+        "bibtex",
+    )
+    entries = list(bib.entries.values())
+    style = ext.AuthorYearStyle(label_style=ext.AuthorYearLabelStyle, sorting_style=ext.AuthorYearSortingStyle)
+    formatted = list(style.format_entries(entries))
+    labels = [f.label for f in formatted]
+    # "and others" reads "et al.", as for an entry with many authors; braces and case do not move an entry
+    assert labels == [
+        "Abdurashitov et al., 2009",
+        "Borexino Collaboration, 2011",
+        "Erler and Ramsey-Musolf, 2005",
+        "Kaether et al., 2010",
+        "National Nuclear Data Center, 2024",
+        "Zhou et al., 2021",
+    ]
+    text = {f.label: f.text.render_as("text") for f in formatted}
+    assert text["Abdurashitov et al., 2009"].startswith("J. N. Abdurashitov et al.")
+    assert "others" not in " ".join(text.values())
+    assert text["Kaether et al., 2010"].startswith("F. Kaether, W. Hampel, and G. Heusser.")
+
+
+def test_citations_in_the_text_write_et_al():
+    from pybtex.database import parse_string
+
+    ext = _book_extension()
+    style = ext.EtAlAuthorYearReferenceStyle()
+    bib = parse_string(r"@article{SAGE, author = {Abdurashitov, J. N. and others}, year = {2009}}", "bibtex")
+    entry = bib.entries["SAGE"]
+    node = style.person.author_or_editor_or_title(full=False)
+    assert node.format_data({"entry": entry, "style": style}).render_as("text") == "Abdurashitov et al."
+    bib2 = parse_string(r"@article{Two, author = {Baker, Steve and Cousins, Robert D.}, year = {1984}}", "bibtex")
+    node = style.person.author_or_editor_or_title(full=False)
+    assert node.format_data({"entry": bib2.entries["Two"], "style": style}).render_as("text") == "Baker and Cousins"
+
+
+def test_isotopes_and_powers_of_ten_are_typeset():
+    from lxenu.report.tables import table, typeset_isotopes, typeset_number
+
+    assert typeset_isotopes("measured 222Rn/85Kr; 5 MCi 51Cr, 124Xe") == "measured ²²²Rn/⁸⁵Kr; 5 MCi ⁵¹Cr, ¹²⁴Xe"
+    for untouched in ("2 keV", "XENON1T", "arXiv:2207.11330", "1.5 MeV", "$^{136}$Xe", "100 d", "B16-GS98"):
+        assert typeset_isotopes(untouched) == untouched
+    assert typeset_number("1.598e+22") == r"$1.598\times10^{22}$"
+    assert typeset_number("5.0682e-45") == r"$5.0682\times10^{-45}$"
+    assert typeset_number("12,467") == "12,467"
+    md = table([("solar 7Be", 5.0682e-45, "85Kr")], ["component (51Cr)", "σ [cm²]", "note"], [None, ".4e", None])
+    text = md._repr_markdown_()
+    assert "solar ⁷Be" in text and "⁸⁵Kr" in text and "component (⁵¹Cr)" in text
+    assert r"$5.0682\times10^{-45}$" in text
+    assert "5.0682e-45" in repr(md)  # the plain text keeps what it was given
+
+
+def test_one_colour_per_meaning():
+    from lxenu.report.plotting import COLORS, LINESTYLES
+
+    # every meaning the book draws has a key, and the module docstring documents every key
+    for key in (
+        "signal",
+        "magnetic",
+        "background",
+        "136Xe",
+        "bound",
+        "limit reactor",
+        "limit solar",
+        "limit astrophysical",
+        "natural",
+        "depleted",
+        "sox",
+        "gallium",
+        "gallium_best",
+        "reactor",
+        "paper",
+        "reference",
+    ):
+        assert key in COLORS
+        assert f"``{key}``" in plotting.__doc__
+    # the meanings that appear together in one figure must be told apart
+    plane = ("natural", "depleted", "sox", "gallium", "gallium_best", "reactor")
+    assert len({COLORS[k] for k in plane}) == len(plane)
+    spectra = ("signal", "magnetic", "background", "136Xe", "85Kr", "222Rn", "solar pp", "solar 7Be")
+    assert len({COLORS[k] for k in spectra}) == len(spectra)
+    bounds = ("bound", "limit reactor", "limit solar", "limit astrophysical", "reference")
+    assert len({COLORS[k] for k in bounds}) == len(bounds)
+    assert COLORS["magnetic"] not in {COLORS[k] for k in bounds}  # pink means a magnetic signal, nothing else
+    assert LINESTYLES["gallium"] != LINESTYLES["gallium_best"]
+
+
+def test_gallium_regions_in_the_book_style():
+    s = np.geomspace(1e-2, 1.0, 40)
+    m = np.geomspace(0.1, 100.0, 30)
+    S, Mg = np.meshgrid(s, m, indexing="ij")
+    chi2 = (np.log(S / 0.2) ** 2 + np.log(Mg / 2.0) ** 2) * 4
+    fit = {"chi2": chi2, "chi2_min": 0.0, "threshold": 5.99, "best_sin2_2theta": 0.2, "best_dm2_eV2": 2.0}
+    g14, g22 = plotting.gallium_regions(fit, fit)
+    assert g14["color"] == plotting.COLORS["gallium"] and g14["fill"]
+    assert g22["color"] == plotting.COLORS["gallium_best"] and not g22["fill"] and g22["linestyle"] == "--"
+    assert g14["best_fit"][:2] == (0.2, 2.0) and g14["best_fit"][3] != g22["best_fit"][3]
+    fig, ax = plotting.sterile_plane(s_grid=s, m_grid=m, anomalies=[g14, g22])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0].startswith("gallium 2014") and any(lab.startswith("best fit, gallium with BEST") for lab in labels)
+    matplotlib.pyplot.close(fig)
+
+
+def test_mu_limit_chart_colours_each_kind():
+    fig, ax = plotting.mu_limit_chart(
+        [("GEMMA", 3.2e-11, "limit reactor"), ("XENONnT", 6.3e-12, "limit solar"), ("ours", 4.8e-12, "bound")]
+    )
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [plotting.COLORS[k].lower() for k in ("limit reactor", "limit solar", "bound")]
+    assert ax.get_xscale() == "log" and ax.get_xlabel()
+    fig.canvas.draw()
+    assert ax.get_legend().get_window_extent().y1 <= ax.get_window_extent().y0 + 1  # legend below the axes
+    matplotlib.pyplot.close(fig)
+
+
+def test_static_explorer_sizes_its_canvases_by_css_and_redraws_on_resize(explorer):
+    html = static_explorer_html(explorer, thresholds_keV=[1.0, 2.0], sources_mci=[5.0], days=[100.0])
+    assert "ResizeObserver" in html and "aspect-ratio" in html
+    assert "style.width = " not in html  # the script never sets a width: the layout (CSS) does

@@ -90,3 +90,42 @@ def test_clean_references_pass(tmp_path):
     )
     proc = run_check(tmp_path)
     assert proc.returncode == 0, proc.stdout
+
+
+STALE_EXPLORER = """<html><body><article style="width: 600px">
+<div class="cell_output"><div class="output"><div class="lxenu-explorer"><p>bound</p>
+<input type="range" min="0" max="5" value="0"><canvas id="c" style="width: 500px; height: 100px"></canvas>
+</div></div></div></article>
+<script>
+  // a redraw that uses a width measured before the layout settled: fine at first, too wide after a resize
+  var c = document.getElementById("c"), last = 500;
+  c.getContext("2d").fillRect(0, 0, 10, 10);
+  document.querySelector("input").addEventListener("input", function () {
+    document.querySelector("p").textContent = "bound " + this.value;
+  });
+  window.addEventListener("resize", function () { c.style.width = last + "px"; last = window.innerWidth - 100; });
+</script></body></html>"""
+
+
+def test_explorer_too_wide_after_a_resize_fails(tmp_path):
+    (tmp_path / "index.html").write_text(STALE_EXPLORER)
+    proc = run_check(tmp_path)
+    assert proc.returncode == 1
+    assert "explorer wider than its column (800 px > 600 px)" in proc.stdout
+
+
+def test_screenshot_shows_the_whole_page(tmp_path):
+    from importlib.util import module_from_spec, spec_from_file_location
+
+    (tmp_path / "index.html").write_text(
+        '<html><body><div style="height: 3000px">tall</div><p id="end">the end</p></body></html>'
+    )
+    shots = tmp_path / "shots"
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), str(tmp_path), "--screenshots", str(shots)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout
+    spec = spec_from_file_location("check_book", SCRIPT)
+    mod = module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.png_height(shots / "index.png") >= 3000

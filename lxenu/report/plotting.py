@@ -1,6 +1,31 @@
 """Figures of the book, in one style: labelled axes with units, the paper's conventions.
 
 Every function returns the matplotlib ``(fig, ax)`` so a chapter can add to it.
+
+Colours: one per meaning, in every chapter
+------------------------------------------
+:data:`COLORS` maps each *meaning* to one colour (Okabe & Ito's and Tol's colour-blind-safe
+palettes); every figure of the book takes its colours from it, and a meaning that is not in it
+gets a new key here rather than a colour typed into a chapter. Variants of one meaning keep its
+colour and differ in line style or marker (:data:`LINESTYLES`):
+
+* **energy spectra** — ``signal`` (the Standard-Model νe–e signal and its 750 keV line; the
+  source's activity), ``430 keV line``, ``magnetic`` (the signal *with a magnetic moment*, and
+  nothing else), ``oscillated`` (the signal with sterile oscillations); the ``background`` total
+  and its parts ``136Xe``, ``85Kr``, ``222Rn``, ``124Xe``, ``solar pp``, ``solar 7Be``.
+* **bounds on μν** — ``bound``: lxenu's expected bound (the benchmark is a solid line; the
+  two-sided convention dashed, atomic binding dotted, a 1 keV threshold dashed with square
+  markers); published limits by what they constrain: ``limit reactor`` (ν̄e), ``limit solar``
+  (the solar effective moment), ``limit astrophysical`` (red giants; dashed where it is a line).
+* **the (sin²2θ, Δm²) plane** — exclusion contours ``natural`` (natural xenon), ``depleted``
+  (xenon 90 % depleted in ¹³⁶Xe; one deployment dashed, five solid, five with the 2 %
+  normalisation dotted), ``sox``; allowed regions ``gallium`` (GALLEX + SAGE, 2014: light fill
+  with a solid outline, its best fit an ×) and ``gallium_best`` (with BEST, 2022: dashed
+  outline, no fill, its best fit a +); ``reactor`` (the published best fit: a diamond with its
+  95 % CL bar and an arrow for the lower limit on Δm², never a region).
+* **everywhere** — ``paper``: the paper's own numbers, always a star marker, never a line;
+  ``reference``: a curve drawn only for comparison (a simpler model, a scaling law, the true
+  energy next to the smeared one, an optimum), dotted or dashed.
 """
 
 from __future__ import annotations
@@ -12,14 +37,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..analyses.reactor import REACTOR_ANOMALY_2011, ReactorAnomaly
+from ..experiment.paper import paper_value
 from ..physics.cross_section import SIN2_THETA_W_DEFAULT, dsigma_dT, t_max_keV
 from ..predict.backgrounds import background_true_events
 from ..predict.response import energy_response_matrix
 from ..predict.signal import SignalPrediction, fine_true_edges_keV
+from .tables import typeset_isotopes
 
-#: One colour per meaning, in every chapter (Okabe & Ito and Tol's colour-blind-safe palettes).
+#: One colour per meaning, in every chapter (see the module docstring for the scheme).
 COLORS = {
-    # energy: signal and its parts
+    # energy spectra: the signal and its parts
     "signal": "#0072B2",  # the SM nu_e e signal, and the 750 keV line
     "430 keV line": "#332288",
     "magnetic": "#CC79A7",  # signal with a magnetic moment
@@ -29,26 +56,45 @@ COLORS = {
     "136Xe": "#E69F00",
     "85Kr": "#56B4E9",
     "222Rn": "#D55E00",
+    "124Xe": "#DDCC77",
     "solar pp": "#999999",
     "solar 7Be": "#555555",
+    # bounds on mu_nu
+    "bound": "#0072B2",  # lxenu's expected bound, from the signal of the same colour
+    "limit reactor": "#CC6677",  # published limits from reactor antineutrinos
+    "limit solar": "#999933",  # published limits on the solar effective moment
+    "limit astrophysical": "#4D4D4D",  # red giants
     # the (sin^2 2theta, dm2) plane
     "natural": "#8C510A",  # LXe, natural xenon
     "depleted": "#000000",  # LXe, 90 % depleted in 136Xe
     "sox": "#44AA99",
-    "gallium": "#AA4499",
+    "gallium": "#AA4499",  # GALLEX + SAGE (2014)
+    "gallium_best": "#117733",  # GALLEX + SAGE + BEST (2022)
     "reactor": "#B8860B",
+    # everywhere
     "paper": "#000000",  # the paper's numbers (star markers)
+    "reference": "#7F7F7F",  # a curve drawn for comparison only
 }
 
-
-_ISOTOPES = {"136Xe": "¹³⁶Xe", "85Kr": "⁸⁵Kr", "222Rn": "²²²Rn", "7Be": "⁷Be", "51Cr": "⁵¹Cr"}
+#: Line styles of the variants of one meaning (same colour, see the module docstring).
+LINESTYLES = {
+    "bound": "-",
+    "bound two-sided": "--",
+    "bound atomic binding": ":",
+    "bound 1 keV": "--",
+    "depleted, 1 deployment": "--",
+    "depleted, 5 deployments": "-",
+    "depleted, 5 deployments + 2 % normalisation": ":",
+    "gallium": "-",
+    "gallium_best": "--",
+    "limit astrophysical": "--",
+    "reference": ":",
+}
 
 
 def pretty_label(name: str) -> str:
     """A component name as the book prints it: '136Xe' -> '¹³⁶Xe', 'solar 7Be' -> 'solar ⁷Be'."""
-    for plain, fancy in _ISOTOPES.items():
-        name = name.replace(plain, fancy)
-    return name
+    return typeset_isotopes(name)
 
 
 def latex_sci(x: float, digits: int = 2) -> str:
@@ -92,7 +138,14 @@ def activity_and_decays(source, run, ax=None, t_max_days: float = 200.0):
     ax.set_ylabel("activity [MCi]")
     ax.axvspan(run.start_day, run.start_day + run.days, color="0.85", alpha=0.5, label="data taking")
     ax2 = ax.twinx()
-    ax2.plot(t, source.decays_between(0.0, t) / 1e23, color=COLORS["magnetic"], ls="--", label="cumulative decays")
+    ax2.plot(
+        t,
+        source.decays_between(0.0, t) / 1e23,
+        color=COLORS["reference"],
+        ls=LINESTYLES["reference"],
+        lw=2,
+        label="cumulative decays",
+    )
     ax2.set_ylabel(r"cumulative decays [$10^{23}$]")
     ax2.grid(False)
     ax2.spines["right"].set_visible(True)
@@ -132,9 +185,11 @@ def recoil_spectrum(experiment, ax=None, mu_nu_muB: float = 0.0, window=(2.0, 14
     centres = 0.5 * (edges[1:] + edges[:-1])
     true = sig.true_events(np.clip(edges, 1e-3, None), mu_nu_muB)
     smeared = sig.smeared_events(edges, mu_nu_muB)
-    ax.step(centres, true, where="mid", color="0.5", label="true recoil energy")
+    ax.step(
+        centres, true, where="mid", color=COLORS["reference"], ls=LINESTYLES["reference"], label="true recoil energy"
+    )
     ax.step(centres, smeared, where="mid", color=COLORS["signal"], label=r"smeared, $\sigma = 0.20\sqrt{T}$")
-    ax.axvspan(*window, color=COLORS["signal"], alpha=0.07, label=f"{window[0]:g}-{window[1]:g} keV window")
+    ax.axvspan(*window, color=COLORS["signal"], alpha=0.07, label=f"{window[0]:g}–{window[1]:g} keV window")
     ax.set_xlabel("electron recoil energy [keV]")
     ax.set_ylabel("events / keV (100 days)")
     ax.set_xlim(0, edges[-1])
@@ -177,11 +232,21 @@ def events_per_5keV(experiment, mu_nu_muB: float = 1e-11, ax=None, t_max_keV: fl
 
 
 def limit_vs_threshold(thresholds_keV, limits_muB, ax=None, label="lxenu", paper_point=True, **kw):
-    """The paper's Fig. 1 (right): the 95 % CL bound against threshold."""
+    """The paper's Fig. 1 (right): the 95 % CL bound against threshold (``COLORS["bound"]`` unless ``color``)."""
     fig, ax = _axes(ax)
+    kw.setdefault("color", COLORS["bound"])
     ax.plot(thresholds_keV, np.asarray(limits_muB) / 1e-12, label=label, **kw)
     if paper_point:
-        ax.plot([2.0], [4.9], "k*", ms=10, label=r"paper: $4.9\times10^{-12}\,\mu_B$ at 2 keV")
+        mu = paper_value("mu_limit")
+        ax.plot(
+            [2.0],
+            [mu / 1e-12],
+            "*",
+            color=COLORS["paper"],
+            ms=11,
+            ls="",
+            label=rf"paper: ${latex_sci(mu)}\,\mu_B$ at 2 keV",
+        )
     ax.set_xlabel("recoil threshold [keV]")
     ax.set_ylabel(r"$\mu_\nu$ bound, 95 % CL [$10^{-12}\,\mu_B$]")
     ax.legend()
@@ -256,9 +321,11 @@ def sterile_plane(
         The sin^2 2theta and dm2 [eV^2] grids of every field below (default: the paper's ranges only).
     anomalies : sequence of dict
         Allowed regions, each a dict with keys ``delta_chi2`` (a field of shape
-        ``(len(s_grid), len(m_grid))``), ``threshold``, ``label`` and optionally ``fill``: a smooth
-        contour of the field at the threshold, filled lightly with an outline when ``fill`` (the
-        default), outline dashed otherwise.
+        ``(len(s_grid), len(m_grid))``), ``threshold``, ``label`` and optionally ``color``,
+        ``fill``, ``linestyle`` and ``best_fit``: a smooth contour of the field at the threshold,
+        filled lightly with an outline when ``fill`` (the default), outline dashed otherwise;
+        ``best_fit`` = ``(sin2_2theta, dm2_eV2, label, marker)`` marks the region's best fit.
+        :func:`gallium_regions` builds them for the gallium fits in the book's colours.
     reactor : dict, optional
         The published reactor-anomaly fit (:data:`lxenu.analyses.reactor.REACTOR_ANOMALY_2011`, or the legacy dict
         :data:`lxenu.analyses.gallium.REACTOR_ANOMALY`), drawn as a point with its 95 % CL bar and an arrow for the
@@ -267,7 +334,8 @@ def sterile_plane(
         Exclusion curves, each a dict with keys ``chi2`` (a field like ``delta_chi2``),
         ``threshold``, ``label`` and optionally ``color``, ``linestyle``, ``linewidth``.
     star : tuple, optional
-        ``(sin2_2theta, dm2_eV2, label)`` of a best fit.
+        ``(sin2_2theta, dm2_eV2, label)`` of one of the paper's numbers (a star in
+        ``COLORS["paper"]``; a fit of ours is marked with ``best_fit`` of its region instead).
 
     Returns
     -------
@@ -286,12 +354,20 @@ def sterile_plane(
         color = a.get("color", COLORS["gallium"])
         field = np.asarray(a["delta_chi2"]).T
         if a.get("fill", True):
+            ls = a.get("linestyle", "-")
             ax.contourf(s_grid, m_grid, field, levels=[-np.inf, a["threshold"]], colors=[color], alpha=0.18)
-            ax.contour(s_grid, m_grid, field, levels=[a["threshold"]], colors=[color], linewidths=1.2)
-            handles.append(Patch(facecolor=mpl.colors.to_rgba(color, 0.18), edgecolor=color, label=a["label"]))
+            ax.contour(s_grid, m_grid, field, levels=[a["threshold"]], colors=[color], linewidths=1.2, linestyles=[ls])
+            handles.append(
+                Patch(facecolor=mpl.colors.to_rgba(color, 0.18), edgecolor=color, linestyle=ls, label=a["label"])
+            )
         else:
-            ax.contour(s_grid, m_grid, field, levels=[a["threshold"]], colors=[color], linewidths=1.2, linestyles="--")
-            handles.append(Line2D([], [], color=color, lw=1.2, ls="--", label=a["label"]))
+            ls = a.get("linestyle", "--")
+            ax.contour(s_grid, m_grid, field, levels=[a["threshold"]], colors=[color], linewidths=1.4, linestyles=[ls])
+            handles.append(Line2D([], [], color=color, lw=1.4, ls=ls, label=a["label"]))
+        if a.get("best_fit") is not None:
+            s_best, m_best, best_label, marker = a["best_fit"]
+            ax.plot(s_best, m_best, marker, color=color, ms=8, mew=2, zorder=6)
+            handles.append(Line2D([], [], marker=marker, color=color, ms=7, mew=2, ls="", label=best_label))
     if reactor is not None:
         # a published best fit with its 95 % CL range and a lower limit in dm2: a point with error
         # bars and an arrow, never a box that would read as an allowed region
@@ -329,6 +405,77 @@ def sterile_plane(
             fontsize=8.5,
             frameon=False,
         )
+    return fig, ax
+
+
+def gallium_regions(g14: dict | None = None, g22: dict | None = None, best_fits: bool = True) -> list[dict]:
+    """The gallium allowed regions in the book's style, for :func:`sterile_plane`'s ``anomalies``.
+
+    ``g14``: :func:`~lxenu.analyses.gallium.gallium_fit` of GALLEX + SAGE (2014), drawn in
+    ``COLORS["gallium"]`` as a light fill with a solid outline and its best fit as an ×;
+    ``g22``: the fit with BEST (2022), in ``COLORS["gallium_best"]`` as a dashed outline and its
+    best fit as a +. Either may be None. Both at their own 95 % CL threshold (2 dof).
+    """
+    out = []
+    for g, key, label, fill, marker in (
+        (g14, "gallium", "gallium 2014 (GALLEX + SAGE), 95 % CL", True, "x"),
+        (g22, "gallium_best", "gallium with BEST (2022), 95 % CL", False, "+"),
+    ):
+        if g is None:
+            continue
+        region = dict(
+            delta_chi2=g["chi2"] - g["chi2_min"],
+            threshold=g["threshold"],
+            label=label,
+            color=COLORS[key],
+            fill=fill,
+            linestyle=LINESTYLES[key],
+        )
+        if best_fits:
+            region["best_fit"] = (
+                g["best_sin2_2theta"],
+                g["best_dm2_eV2"],
+                f"best fit, {label.split(',')[0]}",
+                marker,
+            )
+        out.append(region)
+    return out
+
+
+def mu_limit_chart(rows, ax=None):
+    """Horizontal bars of μν limits (μB, log scale), one row each, in the book's colours.
+
+    ``rows``: sequence of ``(label, value_muB, kind)`` with ``kind`` a key of :data:`COLORS`
+    (``"bound"`` for lxenu's projections, ``"limit reactor"``, ``"limit solar"``,
+    ``"limit astrophysical"`` for published limits). A legend below the axes names the kinds.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 0.42 * len(rows) + 1.9))
+    else:
+        fig = ax.figure
+    y = np.arange(len(rows))
+    values = np.array([v for _, v, _ in rows], dtype=float)
+    ax.barh(y, values, color=[COLORS[k] for _, _, k in rows], height=0.65)
+    ax.set_yticks(y, [label for label, _, _ in rows])
+    ax.set_xscale("log")
+    ax.set_xlim(values.min() / 2.5, values.max() * 2.0)
+    ax.set_xlabel(r"$\mu_\nu$ upper limit [$\mu_B$]")
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    names = {
+        "bound": "this set-up (expected)",
+        "limit reactor": "reactor $\\bar\\nu_e$",
+        "limit solar": "solar, effective moment",
+        "limit astrophysical": "astrophysical",
+    }
+    kinds = list(dict.fromkeys(k for _, _, k in rows))
+    ax.legend(
+        handles=[Patch(color=COLORS[k], label=names.get(k, k)) for k in kinds],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        ncol=2,
+        fontsize=9,
+    )
     return fig, ax
 
 

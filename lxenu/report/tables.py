@@ -13,11 +13,43 @@ pp               1.009
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from numbers import Number
 
 import numpy as np
+
+#: Element symbols whose isotopes :func:`typeset_isotopes` recognises.
+_ELEMENTS = "|".join(
+    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge Kr Rb Sr Ag Cd In "
+    "Sn Sb Te I Xe Cs Ba La Nd Sm Gd W Pb Bi Po Rn Ra Th U Pu".split()
+)
+_ISOTOPE = re.compile(rf"(?<![\w.^$])(\d{{1,3}})({_ELEMENTS})(?![a-z])")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+_E_NOTATION = re.compile(r"^([+-]?\d+(?:\.\d+)?)e([+-]\d+)$")
+
+
+def typeset_number(text: str) -> str:
+    """A number printed in e-notation as MyST math: '1.598e+22' -> '$1.598\\times10^{22}$'; others unchanged."""
+    m = _E_NOTATION.match(text.strip())
+    if m is None:
+        return text
+    mantissa, exponent = m.group(1), int(m.group(2))
+    if exponent == 0:
+        return mantissa
+    return f"${mantissa}\\times10^{{{exponent}}}$"
+
+
+def typeset_isotopes(text: str) -> str:
+    """Mass numbers as superscripts: '222Rn/85Kr' -> '²²²Rn/⁸⁵Kr', '5 MCi 51Cr' -> '5 MCi ⁵¹Cr'.
+
+    Only a number of one to three digits written directly before an element symbol is changed,
+    so '2 keV', 'XENON1T', 'arXiv:2207.11330' and '1.5 MeV' stay as they are.
+    """
+    return _ISOTOPE.sub(lambda m: m.group(1).translate(_SUPERSCRIPT) + m.group(2), text)
 
 
 @dataclass
@@ -25,7 +57,11 @@ class Table:
     """Rows of cells under column headers; numbers are formatted with ``formats`` and right-aligned.
 
     ``formats`` holds one format spec per column (e.g. ``",.0f"``, ``".3f"``, ``"+.2%"``) or
-    ``None`` for ``str``; ``caption`` is a line of Markdown shown above the table.
+    ``None`` for ``str``; ``caption`` is a line of Markdown shown above the table. The Markdown
+    the book shows writes isotopes with superscript mass numbers (:func:`typeset_isotopes`:
+    "51Cr" in a cell or a header becomes "⁵¹Cr") and numbers in e-notation as powers of ten
+    (:func:`typeset_number`: "1.598e+22" becomes :math:`1.598\\times10^{22}`); the plain text
+    keeps what it was given.
     """
 
     rows: list[list]
@@ -64,10 +100,21 @@ class Table:
         def esc(s: str) -> str:
             return s.replace("|", "\\|")
 
+        def text(s: str) -> str:
+            return esc(typeset_isotopes(s))
+
         align = ["---:" if self._numeric(j) else ":---" for j in range(len(self.columns))]
-        lines = [f"| {' | '.join(esc(c) for c in self.columns)} |", f"|{'|'.join(align)}|"]
-        lines += [f"| {' | '.join(esc(c) for c in row)} |" for row in self.text_rows()]
-        return (f"{self.caption}\n\n" if self.caption else "") + "\n".join(lines)
+        lines = [f"| {' | '.join(text(c) for c in self.columns)} |", f"|{'|'.join(align)}|"]
+
+        def cell(c: str, value) -> str:
+            return text(c) if isinstance(value, str) else typeset_number(c)
+
+        lines += [
+            f"| {' | '.join(cell(c, v) for c, v in zip(row, raw, strict=True))} |"
+            for row, raw in zip(self.text_rows(), self.rows, strict=True)
+        ]
+        caption = typeset_isotopes(self.caption)
+        return (f"{caption}\n\n" if caption else "") + "\n".join(lines)
 
     def __repr__(self) -> str:
         body = self.text_rows()

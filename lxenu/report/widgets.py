@@ -2,7 +2,7 @@
 
 :class:`MagneticMomentExplorer` recomputes the spectrum and the limit from the
 precomputed analysis vectors of :class:`~lxenu.analyses.magnetic_moment.MagneticMomentFit`
-(a millisecond per update). :meth:`MagneticMomentExplorer.widget` wraps it in
+(``make benchmark`` times an update). :meth:`MagneticMomentExplorer.widget` wraps it in
 ipywidgets for a running kernel; :func:`static_explorer_html` precomputes a grid of
 limits and writes a self-contained HTML/JavaScript explorer (no kernel, no network)
 for the rendered book.
@@ -158,10 +158,14 @@ def static_explorer_html(
 
     Four sliders (threshold [keV], source strength [MCi], run length [days], deployments) pick a
     grid point; the page redraws the spectrum (the signal scales with the source decays in the
-    run, the background with the live time) and the bound against threshold. The canvases follow
-    the width of the text column and are drawn at the screen's ``devicePixelRatio``, so they stay
-    sharp on high-resolution screens. No kernel, no network: the numbers are embedded in the page.
-    The default state is the paper's benchmark (2 keV, 5 MCi, 100 days, one deployment).
+    run, the background with the live time) and the bound against threshold. The layout is pure
+    CSS: the two canvases sit side by side in a grid that follows the width of the text column
+    (one above the other when it is narrower than two 300 px plots), with a fixed aspect ratio;
+    the script only draws into them, at the size the layout gives them, after the layout has
+    settled (a ``ResizeObserver`` on the canvases redraws them whenever that size changes, e.g.
+    after a window resize), and at the screen's ``devicePixelRatio``, so they stay sharp on
+    high-resolution screens. No kernel, no network: the numbers are embedded in the page. The
+    default state is the paper's benchmark (2 keV, 5 MCi, 100 days, one deployment).
     """
     ex = MagneticMomentExplorer() if explorer is None else explorer
     fit = ex.fit
@@ -185,28 +189,40 @@ def static_explorer_html(
         "tau": exp.source.mean_life_days,
         "base_mci": exp.source.activity_MCi,
         "base_days": exp.run.days,
-        "colors": {k: COLORS[k] for k in ("signal", "magnetic", "background")},
+        "colors": {k: COLORS[k] for k in ("signal", "magnetic", "background", "bound")},
     }
     uid = "lxenu-explorer-" + uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(data)[:2000]).hex[:8]
     return _STATIC_TEMPLATE.replace("__UID__", uid).replace("__DATA__", json.dumps(data))
 
 
 _STATIC_TEMPLATE = r"""
-<div id="__UID__" class="lxenu-explorer" style="font-family: sans-serif; font-size: 14px; width: 100%;">
-  <div style="display: grid; grid-template-columns: max-content 1fr 8.5em; gap: 4px 10px; align-items: center;">
-    <label for="__UID__-thr">threshold</label><input id="__UID__-thr" type="range" step="1">
+<div id="__UID__" class="lxenu-explorer"
+     style="font-family: sans-serif; font-size: 14px; width: 100%; max-width: 100%; box-sizing: border-box;">
+  <div style="display: grid; grid-template-columns: max-content minmax(0, 1fr) 8.5em; gap: 4px 10px;
+              align-items: center;">
+    <label for="__UID__-thr">threshold</label>
+    <input id="__UID__-thr" type="range" step="1" style="width: 100%; min-width: 0;">
     <span id="__UID__-thr-v"></span>
-    <label for="__UID__-src">source strength</label><input id="__UID__-src" type="range" step="1">
+    <label for="__UID__-src">source strength</label>
+    <input id="__UID__-src" type="range" step="1" style="width: 100%; min-width: 0;">
     <span id="__UID__-src-v"></span>
-    <label for="__UID__-days">run length</label><input id="__UID__-days" type="range" step="1">
+    <label for="__UID__-days">run length</label>
+    <input id="__UID__-days" type="range" step="1" style="width: 100%; min-width: 0;">
     <span id="__UID__-days-v"></span>
-    <label for="__UID__-dep">deployments</label><input id="__UID__-dep" type="range" step="1">
+    <label for="__UID__-dep">deployments</label>
+    <input id="__UID__-dep" type="range" step="1" style="width: 100%; min-width: 0;">
     <span id="__UID__-dep-v"></span>
   </div>
   <p id="__UID__-out" style="font-weight: bold; margin: 8px 0;"></p>
-  <div style="display: flex; flex-wrap: wrap; gap: 12px;">
-    <canvas id="__UID__-spec" aria-label="recoil spectrum"></canvas>
-    <canvas id="__UID__-lim" aria-label="bound against threshold"></canvas>
+  <div style="display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 300px), 1fr)); gap: 12px;">
+    <div style="min-width: 0;">
+      <canvas id="__UID__-spec" aria-label="recoil spectrum"
+              style="display: block; width: 100%; aspect-ratio: 10 / 7;"></canvas>
+    </div>
+    <div style="min-width: 0;">
+      <canvas id="__UID__-lim" aria-label="bound against threshold"
+              style="display: block; width: 100%; aspect-ratio: 10 / 7;"></canvas>
+    </div>
   </div>
 </div>
 <script>
@@ -215,7 +231,8 @@ _STATIC_TEMPLATE = r"""
   var D = __DATA__;
   var root = "__UID__";
   function el(s) { return document.getElementById(root + s); }
-  var box = el(""), thr = el("-thr"), src = el("-src"), days = el("-days"), dep = el("-dep");
+  var thr = el("-thr"), src = el("-src"), days = el("-days"), dep = el("-dep");
+  var c1 = el("-spec"), c2 = el("-lim");
   function setup(input, values, start) {
     input.min = 0; input.max = values.length - 1;
     input.value = Math.max(0, values.indexOf(start));
@@ -245,12 +262,15 @@ _STATIC_TEMPLATE = r"""
     return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag;
   }
   function decays(mci, d) { return mci * D.tau * (1 - Math.exp(-d / D.tau)); }
-  function canvas(c, w, h) {
-    var dpr = window.devicePixelRatio || 1;
-    c.style.width = w + "px"; c.style.height = h + "px";
-    c.width = Math.round(w * dpr); c.height = Math.round(h * dpr);
+  // the layout (CSS) decides the canvas size; the bitmap follows it at the screen's pixel ratio
+  function canvas(c) {
+    var w = c.clientWidth, h = c.clientHeight;
+    if (!w || !h) { return null; }
+    var dpr = window.devicePixelRatio || 1, bw = Math.round(w * dpr), bh = Math.round(h * dpr);
+    if (c.width !== bw) { c.width = bw; }
+    if (c.height !== bh) { c.height = bh; }
     var ctx = c.getContext("2d"); ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    return ctx;
+    return { ctx: ctx, w: w, h: h };
   }
   function axes(ctx, w, h, xr, yr, logy, xlabel, ylabel) {
     var L = 60, R = 10, T = 10, B = 42, xmin = xr[0], xmax = xr[1], ymin = yr[0], ymax = yr[1];
@@ -302,8 +322,9 @@ _STATIC_TEMPLATE = r"""
     var fs = n * decays(s, d) / decays(D.base_mci, D.base_days), fb = n * d / D.base_days;
     var lim = D.limits[+thr.value][+src.value][+days.value][+dep.value];
     el("-out").innerHTML = "95 % CL bound: " + lim.toFixed(2) + " &times; 10<sup>&minus;12</sup> &mu;<sub>B</sub>";
-    var W = Math.max(box.clientWidth, 280), w = W >= 620 ? Math.floor((W - 12) / 2) : W, h = Math.round(w * 0.7);
-    var c1 = el("-spec"), x1 = canvas(c1, w, h);
+    var g1 = canvas(c1), g2 = canvas(c2);
+    if (!g1 || !g2) { return; }
+    var x1 = g1.ctx, w = g1.w, h = g1.h;
     var sig = D.signal.map(function (v) { return v * fs; }), sigm = D.signal_mu.map(function (v) { return v * fs; });
     var bkg = D.background.map(function (v) { return v * fb; });
     var ymax = Math.max.apply(null, sigm.concat(bkg)) * 3, ymin = 1, xmax = D.edges[D.edges.length - 1];
@@ -317,21 +338,33 @@ _STATIC_TEMPLATE = r"""
     x1.fillStyle = D.colors.magnetic; rich(x1, "signal, \u03bc_\u03bd = 10\u207b\u00b9\u00b9 \u03bc_B", lx, 26, "left");
     x1.fillStyle = D.colors.signal; rich(x1, "signal, Standard Model", lx, 42, "left");
     x1.fillStyle = D.colors.background; rich(x1, "background", lx, 58, "left");
-    var c2 = el("-lim"), x2 = canvas(c2, w, h);
+    var x2 = g2.ctx;
     var curve = D.thresholds.map(function (_, i) { return D.limits[i][+src.value][+days.value][+dep.value]; });
     var lo = Math.min.apply(null, curve), hi = Math.max.apply(null, curve);
-    var b = axes(x2, w, h, [D.thresholds[0], D.thresholds[D.thresholds.length - 1]],
+    var b = axes(x2, g2.w, g2.h, [D.thresholds[0], D.thresholds[D.thresholds.length - 1]],
                  [Math.floor(lo) - 0.5, Math.ceil(hi) + 0.5], false, "threshold [keV]",
                  "bound [10\u207b\u00b9\u00b2 \u03bc_B]");
-    x2.strokeStyle = D.colors.signal; x2.lineWidth = 1.8; x2.beginPath();
+    x2.strokeStyle = D.colors.bound; x2.lineWidth = 1.8; x2.beginPath();
     D.thresholds.forEach(function (tt, i) {
       if (i === 0) { x2.moveTo(b.fx(tt), b.fy(curve[i])); } else { x2.lineTo(b.fx(tt), b.fy(curve[i])); }
     });
     x2.stroke();
-    x2.fillStyle = D.colors.magnetic; x2.beginPath(); x2.arc(b.fx(t), b.fy(lim), 4.5, 0, 2 * Math.PI); x2.fill();
+    x2.fillStyle = D.colors.bound; x2.beginPath(); x2.arc(b.fx(t), b.fy(lim), 4.5, 0, 2 * Math.PI); x2.fill();
+  }
+  // redraw after every change of the canvases' size, once the layout has settled (one frame later)
+  var pending = false;
+  function schedule() {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; draw(); });
   }
   [thr, src, days, dep].forEach(function (e) { e.addEventListener("input", draw); });
-  window.addEventListener("resize", draw);
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(schedule);
+    observer.observe(c1); observer.observe(c2);
+  } else {
+    window.addEventListener("resize", schedule);
+  }
   draw();
 })();
 </script>
