@@ -118,7 +118,7 @@ def check_integer(name: str, value, low: int = 1, high: int | None = None) -> in
     if arr.ndim != 0 or not np.isfinite(arr) or not float(arr).is_integer():
         bound = f">= {low}" if high is None else f"in [{low}, {high}]"
         raise ValueError(f"{name} must be an integer {bound}; got {value!r}")
-    check_range(name, float(value), low, high)
+    check_range(name, int(arr), low, high)
     return int(value)
 
 

@@ -89,7 +89,8 @@ class Table:
         if v is None:
             return "–"
         if _is_number(v) and not np.isfinite(float(v)):
-            return "none" if np.isnan(float(v)) else "∞" if float(v) > 0 else "−∞"
+            # +inf is how a limit or a reach says "no exclusion" (lxenu never stores NaN for it)
+            return "none" if np.isnan(float(v)) or float(v) > 0 else "−∞"
         fmt = self.formats[j]
         return format(v, fmt) if fmt else str(v)
 
