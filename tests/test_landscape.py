@@ -308,6 +308,11 @@ def test_table_has_one_line_per_row(stored):
     text = projection_table_markdown(rows)
     assert len(text.splitlines()) == len(rows) + 2
     assert "| paper2014 | cr51 | 5.99 | 1.00 | 2 | 4.79 | 4.77 |" in text
+    mu, sterile = projection_table_markdown(rows, "mu"), projection_table_markdown(rows, "sterile")
+    assert "| paper2014 | cr51 | 5.99 | 1.00 | 2 | 4.79 | 4.77 |" in mu and "0.161" not in mu
+    assert "| paper2014 | cr51 | 0.161 / 0.139 | 0.148 / 0.128 | 0.170 / 0.149 |" in sterile
+    with pytest.raises(ValueError, match="part"):
+        projection_table_markdown(rows, "both")
 
 
 def test_gains_the_chapter_quotes(stored):

@@ -357,31 +357,31 @@ def _fmt_s(v: float) -> str:
     return "–" if not math.isfinite(v) else f"{v:.3f}"
 
 
-def projection_table_markdown(rows) -> str:
-    """A Markdown table of projections: mass, gap, mu limits, sterile reach (paper / realistic)."""
+def projection_table_markdown(rows, part: str = "all") -> str:
+    """A Markdown table of projections: ``part="mu"`` the detector (mass, gap, threshold) and the mu
+    limits, ``"sterile"`` the sterile reach (L / LT) at each tabulated dm^2, ``"all"`` both."""
     rows = _check_rows(rows)
+    if part not in ("all", "mu", "sterile"):
+        raise ValueError(f"part must be 'all', 'mu' or 'sterile'; got {part!r}")
     dm2 = rows[0].dm2_eV2
-    head = [
-        "detector",
-        "source",
-        "mass [t]",
-        "gap [m]",
-        "threshold [keV]",
-        "μν, T [10⁻¹² μB]",
-        "μν, TLt [10⁻¹² μB]",
-    ] + [f"sin²2θ at {m:g} eV² (L / LT)" for m in dm2]
+    head = ["detector", "source"]
+    if part != "sterile":
+        head += ["mass [t]", "gap [m]", "threshold [keV]", "μν, T [10⁻¹² μB]", "μν, TLt [10⁻¹² μB]"]
+    if part != "mu":
+        head += [f"sin²2θ at {m:g} eV², L / LT" for m in dm2]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        cells = [
-            r.preset,
-            r.source,
-            f"{r.mass_t:.2f}",
-            f"{r.gap_m:.2f}",
-            f"{r.mu_threshold_keV:g}",
-            f"{r.mu_paper_muB / 1e-12:.2f}",
-            f"{r.mu_realistic_muB / 1e-12:.2f}",
-        ]
-        cells += [f"{_fmt_s(a)} / {_fmt_s(b)}" for a, b in zip(r.sterile_paper, r.sterile_realistic)]
+        cells = [r.preset, r.source]
+        if part != "sterile":
+            cells += [
+                f"{r.mass_t:.2f}",
+                f"{r.gap_m:.2f}",
+                f"{r.mu_threshold_keV:g}",
+                f"{r.mu_paper_muB / 1e-12:.2f}",
+                f"{r.mu_realistic_muB / 1e-12:.2f}",
+            ]
+        if part != "mu":
+            cells += [f"{_fmt_s(a)} / {_fmt_s(b)}" for a, b in zip(r.sterile_paper, r.sterile_realistic)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
