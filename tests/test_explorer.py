@@ -147,8 +147,8 @@ def test_sterile_reach_equals_the_fit(data, paper):
 def test_sterile_reach_improves_with_depletion_and_strength(data):
     cfg = data["configs"]["xenonnt/cr51"]
 
-    def reach(*args, **kw):  # "nothing excluded" (NaN) counts as sin^2 2theta = 1
-        return np.nan_to_num(sterile_reach(cfg, *args, **kw), nan=1.0)
+    def reach(*args, **kw):  # "nothing excluded" (inf) counts as sin^2 2theta = 1
+        return np.minimum(sterile_reach(cfg, *args, **kw), 1.0)
 
     base = reach(5.0)
     finite = base < 1.0
@@ -166,7 +166,7 @@ def _shown(cfg, base, data):
     vals = {"mu": round(mu_limit(cfg, t, a, n, d) / 1e-12, 2)}
     for q, m in (("s1", 1.0), ("s2", 2.0), ("s5", 5.0)):
         v = reach[int(np.argmin(np.abs(dm2 - m)))]
-        vals[q] = math.inf if math.isnan(v) else round(float(v), 3)
+        vals[q] = math.inf if math.isinf(v) else round(float(v), 3)
     return vals
 
 
@@ -286,7 +286,7 @@ def test_javascript_equals_python(page, data):
             cfg = data["configs"][key]
             assert js_mu == pytest.approx(mu_limit(cfg, t, a, n, d), rel=1e-9, abs=0)
             py_st = sterile_reach(cfg, a, n, d)
-            js = np.array([np.nan if v is None else v for v in js_st])
+            js = np.array([np.inf if v is None else v for v in js_st])  # the page's null: no exclusion
             np.testing.assert_allclose(js, py_st, rtol=1e-9)
         # the page opens at the paper's benchmark and shows the chapters' number
         assert pg.text_content("[data-out='mu']") == "4.79"

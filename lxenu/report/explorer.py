@@ -358,7 +358,7 @@ def _sterile_chi2(S, B, data, pb):
 
 
 def sterile_reach(config: dict, activity_MCi: float, deployments: int = 1, depletion: float = 0.0) -> np.ndarray:
-    """Smallest excluded sin^2 2theta at each dm^2 of the config (NaN where none): the page's formula.
+    """Smallest excluded sin^2 2theta at each dm^2 of the config (inf where none: no exclusion): the page's formula.
 
     Signal normalisation free, background normalisation with the fit's prior (0.5 %), Gaussian
     chi^2 with sigma_i^2 = data_i against the no-oscillation Asimov data, 95 % CL, 2 dof.
@@ -382,7 +382,7 @@ def sterile_reach(config: dict, activity_MCi: float, deployments: int = 1, deple
             return _sterile_chi2((S0 - s * D)[keep], B[keep], data[keep], pb)
 
         if chi2(1.0) <= st["delta_chi2"]:
-            out.append(math.nan)
+            out.append(math.inf)  # no exclusion, as SterileFit.sensitivity says it
             continue
         lo, hi = 0.0, 1.0
         for _ in range(BISECTION_STEPS):
@@ -455,7 +455,7 @@ def live_explorer(data: dict | None = None):
         dm2 = np.asarray(data["dm2_eV2"])
         at = {m: reach[int(np.argmin(np.abs(dm2 - m)))] for m in (1.0, 2.0, 5.0)}
         out_text.value = f"<b>μν limit (95 % CL): {lim / 1e-12:.2f} × 10⁻¹² μB</b>; sterile reach sin²2θ: " + ", ".join(
-            f"{v:.3f} at {m:g} eV²" for m, v in at.items()
+            ("none" if not np.isfinite(v) else f"{v:.3f}") + f" at {m:g} eV²" for m, v in at.items()
         )
         ax.clear()
         _draw_gallium(ax, data)
