@@ -55,7 +55,8 @@ def test_paper_shield_at_1p5_MeV():
     expected = np.exp(-(0.05000 * 19.3 * 17.0 + 0.04594 * 2.9 * 70.0))
     T = att.paper_shield_transmission(1500.0)
     assert T == pytest.approx(expected, rel=1e-12, abs=0)
-    assert T == pytest.approx(6.7e-12, rel=0.01, abs=0)  # the paper: "1e-11"
+    assert T == pytest.approx(6.687239e-12, rel=1e-6, abs=0)  # the chapter's number; the paper: "1e-11"
+    assert att.paper_shield_transmission(1500.0, buildup="linear") == pytest.approx(1.787554e-10, rel=1e-6, abs=0)
     # harder photons get through more easily
     assert att.paper_shield_transmission(2500.0) > T > att.paper_shield_transmission(1000.0)
 
@@ -78,6 +79,10 @@ def test_linear_buildup_bound():
         (lambda: att.transmission(1000.0, [("W", -1.0, 19.3)]), "thickness_cm"),
         (lambda: att.transmission(1000.0, [("W", 1.0, 0.0)]), "density_g_cm3"),
         (lambda: att.transmission(1000.0, [("W", 1.0, 19.3)], "taylor"), "buildup"),
+        (lambda: att.paper_shield_transmission(1500.0, tungsten_cm=np.nan), "tungsten_cm"),
+        (lambda: att.paper_shield_transmission(1500.0, lxe_cm=-1.0), "lxe_cm"),
+        (lambda: att.half_space_escape_probability(300.0, np.nan), "depth_cm"),
+        (lambda: att.half_space_escape_probability(300.0, 1.0, density_g_cm3=np.nan), "density_g_cm3"),
     ],
 )
 def test_bad_input(call, name):

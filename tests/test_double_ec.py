@@ -67,6 +67,9 @@ def test_gaussian_width_option_normalised():
         ({"half_life_yr": 0.0}, "half_life_yr"),
         ({"abundance_factor": 2000.0}, "abundance_factor"),
         ({"width_keV": -0.1}, "width_keV"),
+        ({"abundance_factor": float("nan")}, "abundance_factor"),
+        ({"half_life_yr": float("nan")}, "half_life_yr"),
+        ({"width_keV": float("nan")}, "width_keV"),
     ],
 )
 def test_bad_input(kwargs, name):
@@ -77,3 +80,5 @@ def test_bad_input(kwargs, name):
 def test_bad_edges():
     with pytest.raises(ValueError, match="edges_keV"):
         Xenon124DoubleEC().events_per_tonne_day([5.0, 1.0])
+    with pytest.raises(ValueError, match="edges_keV"):
+        Xenon124DoubleEC().events_per_tonne_day([1.0, float("nan")])

@@ -174,3 +174,103 @@ def test_bad_widths_are_rejected(toy):
         PoissonNuisanceModel(S, M, B, 0.0, (0.0, float("nan")))
     with pytest.raises(ValueError, match="one entry per background"):
         profile_poisson(S, B, S + B.sum(axis=0), 0.0, (0.0,))
+
+
+# -- the fast single-x path, sparse data and the unscaled magnetic part ----------------------------
+@pytest.fixture(scope="module")
+def sparse():
+    """A (T, L)-like binning with ~0.05 events per bin: pseudo-experiments are mostly empty bins."""
+    T = np.linspace(1.0, 50.0, 400)
+    f_L = np.linspace(2.0, 0.5, 30)
+    S = np.outer(0.02 * np.exp(-T / 30.0), f_L / f_L.sum()).ravel()
+    M = np.outer(0.6 / T, f_L / f_L.sum()).ravel()
+    B = np.vstack([np.full(S.size, 0.03), np.outer(np.exp(-(((T - 30.0) / 8.0) ** 2)) * 0.3, np.ones(30) / 30).ravel()])
+    data = np.random.default_rng(5).poisson(S + B.sum(axis=0)).astype(float)
+    assert np.mean(data == 0) > 0.8
+    return S, M, B, data
+
+
+@pytest.mark.parametrize("sigmas", [(None, (None, 0.1)), (0.02, (None, None)), (0.0, (0.0, 0.0))])
+def test_empty_bins_enter_through_their_sums(sparse, sigmas):
+    """Dropping the empty bins of a data set (they add 2 N, linear) changes nothing: the single-x path
+    (which drops them) equals the batched path (which does not), chi^2, slope and normalisations."""
+    S, M, B, data = sparse
+    model = PoissonNuisanceModel(S, M, B, sigmas[0], sigmas[1])
+    for x in (0.0, 0.8, 3.0):
+        c1, s1, t1 = model.profile(x, data)
+        c2, s2, t2 = model.profile(np.array([x]), data)
+        assert c1 == pytest.approx(c2[0], rel=1e-9, abs=1e-9)
+        assert s1 == pytest.approx(s2[0], rel=1e-6, abs=1e-9)
+        np.testing.assert_allclose(t1, t2[0], rtol=1e-7)
+    assert model._bins_for(data).D.size == np.count_nonzero(data)  # the empty bins were dropped
+
+
+def test_upper_limit_with_sparse_data_crosses_the_threshold(sparse):
+    S, M, B, data = sparse
+    model = PoissonNuisanceModel(S, M, B, 0.05, (None, 0.1))
+    x_hat, base, _ = model.best_fit(data)
+    x = model.upper_limit(2.71, data)
+    assert x_hat < x < 1e3
+    assert float(model.chi2(np.array([x]), data)[0]) - base == pytest.approx(2.71, rel=1e-8, abs=0)
+
+
+def test_unscaled_magnetic_part_against_brute_force(toy):
+    """N = a (S + x M) + x M0 + b.B: the solar-like M0 grows with x but not with a."""
+    S, M, B = toy
+    M0 = 4.0 / S.size * np.ones_like(S) + 6.0 / np.linspace(1.0, 50.0, S.size)
+    data = np.random.default_rng(9).poisson(S + B.sum(axis=0)).astype(float)
+    model = PoissonNuisanceModel(S, M, B, None, (0.05, None), magnetic_unscaled=M0)
+    for x in (0.5, 2.0):
+        chi2, slope, theta = model.profile(x, data)
+
+        def f(p, x=x):
+            a, b1, b2 = p  # every normalisation free but b1, which has a 5 % prior
+            N = a * (S + x * M) + x * M0 + b1 * B[0] + b2 * B[1]
+            if np.any(N <= 0):
+                return 1e30
+            return poisson_chi2(N, data) + ((b1 - 1.0) / 0.05) ** 2
+
+        res = optimize.minimize(
+            f,
+            [1.03, 0.98, 1.02],
+            method="Nelder-Mead",
+            options={"xatol": 1e-11, "fatol": 1e-13, "maxiter": 40000, "maxfev": 40000},
+        )
+        assert chi2 == pytest.approx(res.fun, rel=1e-9, abs=1e-9)
+        assert chi2 <= res.fun + 1e-9
+        np.testing.assert_allclose(theta, res.x, atol=2e-6)
+        # the slope is the derivative of the profiled chi^2 (envelope theorem)
+        h = 1e-5
+        num = (model.chi2(np.array([x + h]), data)[0] - model.chi2(np.array([x - h]), data)[0]) / (2 * h)
+        assert slope == pytest.approx(num, rel=1e-5, abs=0)
+    # M0 = 0 is the model without it
+    plain = PoissonNuisanceModel(S, M, B, None, (0.05, None))
+    zero = PoissonNuisanceModel(S, M, B, None, (0.05, None), magnetic_unscaled=np.zeros_like(S))
+    assert zero.upper_limit(2.71) == pytest.approx(plain.upper_limit(2.71), rel=1e-12, abs=0)
+    # extra magnetic signal can only tighten the limit
+    assert model.upper_limit(2.71) < plain.upper_limit(2.71)
+
+
+def test_linear_response_is_the_small_x_curvature(toy):
+    """Asimov: chi^2(x) = F x^2 + O(x^3) with F the profiled Fisher information."""
+    S, M, B = toy
+    for sigmas in ((0.0, (0.0, 0.0)), (None, (None, 0.1)), (0.02, (None, None))):
+        model = PoissonNuisanceModel(S, M, B, sigmas[0], sigmas[1])
+        F, dtheta = model.linear_response(np.ones(3))
+        x = 1e-3
+        c, _, theta = model.profile(x)
+        assert c / x**2 == pytest.approx(F, rel=2e-3, abs=0)
+        np.testing.assert_allclose((theta - 1.0) / x, dtheta, rtol=5e-3, atol=1e-8)
+
+
+def test_templates_and_data_must_be_counts(toy):
+    S, M, B = toy
+    with pytest.raises(ValueError, match="S must be"):
+        PoissonNuisanceModel(-S, M, B, 0.0, (0.0, 0.0))
+    with pytest.raises(ValueError, match="magnetic_unscaled"):
+        PoissonNuisanceModel(S, M, B, 0.0, (0.0, 0.0), magnetic_unscaled=np.full_like(S, np.nan))
+    model = PoissonNuisanceModel(S, M, B, None, (0.0, 0.0))
+    with pytest.raises(ValueError, match="data"):
+        model.upper_limit(2.71, np.full_like(S, -1.0))
+    with pytest.raises(ValueError, match="data"):
+        model.profile(1.0, S[:-1])

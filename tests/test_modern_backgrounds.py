@@ -144,8 +144,17 @@ def test_half_space_escape():
 
 
 def test_bad_edges_named():
+    from lxenu.physics.backgrounds import Xenon136DoubleBeta
+
     with pytest.raises(ValueError, match="edges_keV"):
         Krypton85().events_per_tonne_day([3.0, 2.0])
+    # reversed edges used to return 0 events for 136Xe
+    with pytest.raises(ValueError, match="edges_keV"):
+        Xenon136DoubleBeta().events_per_tonne_day([5.0, 2.0])
+    with pytest.raises(ValueError, match="edges_keV"):
+        Radon222().events_per_tonne_day([1.0, float("nan")])
+    with pytest.raises(ValueError, match="edges_keV"):
+        Xenon136DoubleBeta().events_per_tonne_day([-1.0, 2.0])
 
 
 # ---------------------------------------------------------------- solar neutrinos through a magnetic moment
@@ -228,3 +237,268 @@ def test_spectrum_density_matches_bins():
 def test_solar_bad_input(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# ---------------------------------------------------------------- 214Pb single-site fractions (the modern preset)
+from lxenu.analyses.full_information import MagneticMomentFullFit  # noqa: E402
+from lxenu.analyses.sterile import sterile_window_keV  # noqa: E402
+from lxenu.experiment.experiment import Experiment  # noqa: E402
+from lxenu.physics.backgrounds import (  # noqa: E402
+    PB214_EXCITED_LEVELS_KEV,
+    PB214_GROUND_STATE_BRANCHING,
+    PB214_GROUND_STATE_DEFICIT_1_15_KEV,
+    pb214_single_site_fractions,
+)
+from lxenu.physics.beta_decay import linear_shape_for_window_deficit  # noqa: E402
+from lxenu.physics.cross_section import t_max_keV, weak_sigma_between  # noqa: E402
+from lxenu.predict.backgrounds import background_events_in_window, background_true_events  # noqa: E402
+from lxenu.predict.binned import FullInformationPrediction  # noqa: E402
+
+AVOGADRO = 6.02214076e23  # CODATA, exact
+XE_MOLAR_MASS = 131.293  # g/mol, IUPAC standard atomic weight of xenon (the target's)
+
+
+@pytest.fixture(scope="module")
+def modern():
+    return Experiment.from_file("paper2014-modern")
+
+
+def _mu_xe(E_keV, density=2.9):
+    return float(att.mass_attenuation_cm2_g("Xe", E_keV)) * density
+
+
+def test_preset_single_site_fractions_are_the_computed_ones(modern):
+    det = modern.detector
+    naked, kept = pb214_single_site_fractions(det.radius_cm, det.height_cm, det.density_g_cm3)
+    rn = modern.backgrounds.rn222
+    np.testing.assert_allclose(rn.naked_beta_fraction, naked, rtol=1e-5)
+    np.testing.assert_allclose(rn.excited_single_site_fraction, kept, rtol=1e-5)
+    # the chapter's table: 2.0, 2.5, 5.2 % naked; 41.5, 34.4, 17.2 % kept
+    np.testing.assert_allclose(naked, [0.0195395, 0.0246657, 0.0521628], rtol=1e-5)
+    np.testing.assert_allclose(kept, [0.415303, 0.343590, 0.171568], rtol=1e-5)
+
+
+def test_single_site_fractions_against_a_direct_volume_average():
+    """Nested quadrature over (r, z) of 1/2 E_2(mu d), d the distance to the nearest face, against the
+    inner-parallel-body formula; kept is 1 - exp(-mu x separation)."""
+    R, H = 12.0, 20.0
+    naked, kept = pb214_single_site_fractions(R, H, separation_cm=0.7)
+    for i, level in enumerate(PB214_EXCITED_LEVELS_KEV):
+        mu = _mu_xe(level)
+
+        def inner(r, mu=mu):
+            side = R - r
+            f = lambda z: 0.5 * expn(2, mu * min(side, z, H - z))  # noqa: E731
+            return integrate.quad(f, 0.0, H, points=sorted({side, H - side}), limit=200, epsrel=1e-9)[0]
+
+        avg = integrate.quad(lambda r: 2 * np.pi * r * inner(r), 0.0, R, points=[R - 2.0], limit=200, epsrel=1e-8)[0]
+        assert naked[i] == pytest.approx(avg / (np.pi * R * R * H), rel=1e-5, abs=0)
+        assert kept[i] == pytest.approx(1 - np.exp(-0.7 * mu), rel=1e-12, abs=0)
+
+
+def test_single_site_fractions_thick_body_limit_and_skin():
+    """For a body much larger than 1/mu: f_naked -> (S / V) / (4 mu), since int 1/2 E_2(mu d) dd = 1/(4 mu)."""
+    R, H = 4000.0, 8000.0
+    naked, _ = pb214_single_site_fractions(R, H)
+    for i, level in enumerate(PB214_EXCITED_LEVELS_KEV):
+        assert naked[i] == pytest.approx((2 / R + 2 / H) / (4 * _mu_xe(level)), rel=2e-3, abs=0)
+    thin, _ = pb214_single_site_fractions(69.0, 138.0, skin_cm=2.0)
+    thick, _ = pb214_single_site_fractions(69.0, 138.0, skin_cm=10.0)
+    bare, _ = pb214_single_site_fractions(69.0, 138.0)
+    assert all(a > b > c > 0 for a, b, c in zip(bare, thin, thick))
+    # with a skin s the slab average is E_3(mu s) / (2 mu) per unit area: the ratio to s = 0 is 2 E_3(mu s)
+    for i, level in enumerate(PB214_EXCITED_LEVELS_KEV):
+        assert thin[i] / bare[i] == pytest.approx(2 * expn(3, 2.0 * _mu_xe(level)), rel=0.02, abs=0)
+    assert pb214_single_site_fractions(69.0, 138.0, separation_cm=0.0)[1] == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"radius_cm": float("nan")}, "radius_cm"),
+        ({"height_cm": -1.0}, "height_cm"),
+        ({"skin_cm": -0.5}, "skin_cm"),
+        ({"separation_cm": float("nan")}, "separation_cm"),
+        ({"density_g_cm3": 0.0}, "density_g_cm3"),
+    ],
+)
+def test_single_site_bad_input(kwargs, name):
+    args = {"radius_cm": 69.0, "height_cm": 138.0} | kwargs
+    with pytest.raises(ValueError, match=name):
+        pb214_single_site_fractions(**args)
+
+
+# ---------------------------------------------------------------- 214Pb first-forbidden ground state and branching
+
+
+def _gs_fraction(shape, params, lo, hi):
+    return float(BetaBranch(1019.0, 83, 214, 1.0, 0.0, shape, params).fraction_in_bins(np.array([lo, hi]))[0])
+
+
+def test_calibrated_shape_reproduces_the_published_deficit():
+    slopes = []
+    for deficit in (*PB214_GROUND_STATE_DEFICIT_1_15_KEV, 0.191):
+        a = linear_shape_for_window_deficit(1019.0, 83, 214, deficit)
+        slopes.append(a)
+        ratio = _gs_fraction("empirical", (a, 0.0, 0.0), 1.0, 15.0) / _gs_fraction("allowed", (), 1.0, 15.0)
+        assert 1 - ratio == pytest.approx(deficit, rel=1e-9, abs=0)
+    np.testing.assert_allclose(slopes, [0.381989, 0.903374, 0.588148], rtol=1e-5)  # the chapter's a
+    assert slopes[0] < slopes[2] < slopes[1]
+    assert linear_shape_for_window_deficit(1019.0, 83, 214, 0.0) == 0.0
+    # the calibrated shape is a spectrum: normalised to one decay
+    a = slopes[2]
+    whole = BetaBranch(1019.0, 83, 214, 1.0, 0.0, "empirical", (a, 0.0, 0.0)).fraction_in_bins(
+        np.linspace(0, 1019, 2001)
+    )
+    assert whole.sum() == pytest.approx(1.0, rel=1e-7, abs=0)
+    # what it implies in 1-200 keV (the chapter's table): 10.7 / 13.6 / 16.6 %, below Hayen et al.'s "up to 20 %"
+    implied = [1 - _gs_fraction("empirical", (s, 0, 0), 1, 200) / _gs_fraction("allowed", (), 1, 200) for s in slopes]
+    np.testing.assert_allclose(implied, [0.107199, 0.165801, 0.136500], rtol=1e-4)
+    with pytest.raises(ValueError, match="ground_state_deficit_1_15keV"):
+        Radon222(ground_state_deficit_1_15keV=0.5)
+    with pytest.raises(ValueError, match="deficit"):
+        linear_shape_for_window_deficit(1019.0, 83, 214, -0.1)
+    with pytest.raises(ValueError, match="not both"):
+        Radon222(ground_state_shape_params=(0.1, 0.0, 0.0), ground_state_deficit_1_15keV=0.1)
+
+
+def test_ground_state_options_keep_the_decays_normalised():
+    for kwargs in (
+        {"ground_state_deficit_1_15keV": 0.191},
+        {"ground_state_branching": 0.098},
+        {"ground_state_branching": 0.127, "ground_state_deficit_1_15keV": 0.232},
+    ):
+        rn = Radon222(**kwargs)
+        assert rn.surviving_fraction() == pytest.approx(1.0, rel=1e-12, abs=0)
+        assert rn.events_per_tonne_day(ALL).sum() == pytest.approx(rn.decays_per_tonne_day(), rel=1e-6, abs=0)
+    # the ground-state branch alone reaches below 180 keV: its events there scale with the branching
+    low = np.array([1.0, 150.0])
+    a, b = Radon222(ground_state_branching=0.098), Radon222(ground_state_branching=0.127)
+    assert b.events_per_tonne_day(low)[0] / a.events_per_tonne_day(low)[0] == pytest.approx(
+        0.127 / 0.098, rel=1e-9, abs=0
+    )
+    # with the single-site cut, what survives is the ground state plus naked + kept of the rescaled excited
+    naked, kept = (0.02, 0.025, 0.05), (0.4, 0.35, 0.2)
+    rn = Radon222(naked_beta_fraction=naked, excited_single_site_fraction=kept, ground_state_branching=0.098)
+    scale = (1 - 0.098) / (1 - PB214_BRANCHES[0][1])
+    expected = 0.098 + sum(
+        i * scale * (n + (1 - n) * k) for (_, i), n, k in zip(PB214_BRANCHES[1:], naked, kept, strict=True)
+    )
+    assert rn.surviving_fraction() == pytest.approx(expected, rel=1e-12, abs=0)
+    with pytest.raises(ValueError, match="ground_state_branching"):
+        Radon222(ground_state_branching=float("nan"))
+    with pytest.raises(ValueError, match="ground_state_branching"):
+        Radon222(ground_state_branching=1.2)
+
+
+# ---------------------------------------------------------------- new backgrounds through an Experiment
+
+
+def _total(exp, label, top_keV):
+    """Events over the run at all deposited energies (fine bins: each is integrated by 8-point Gauss-Legendre)."""
+    return float(background_true_events(exp, np.linspace(0.0, top_keV, 4001))[label].sum())
+
+
+def _solar_stated(component, E_nodes, weights):
+    """Flux x <P_ee sigma_e + (1 - P_ee) sigma_mu> x electrons per tonne x s per day, independently."""
+    from lxenu.physics.solar import PRODUCTION_DENSITY_NA_CM3
+
+    pee = survival_probability(E_nodes, PRODUCTION_DENSITY_NA_CM3[component])
+    tmax = t_max_keV(E_nodes)
+    sig = pee * weak_sigma_between(0.0, tmax, E_nodes, "e") + (1 - pee) * weak_sigma_between(0.0, tmax, E_nodes, "mu")
+    electrons = 1e6 / XE_MOLAR_MASS * AVOGADRO * 54
+    return SOLAR_FLUX_CM2_S[component] * float(np.sum(weights * sig)) * electrons * SECONDS_PER_DAY
+
+
+def test_new_backgrounds_are_normalised_to_their_stated_rates(modern):
+    exposure = modern.exposure_tonne_days
+    atoms = 1e6 / XE_MOLAR_MASS * AVOGADRO  # xenon atoms per tonne
+    # 124Xe: natural abundance 0.0952 %, T1/2 = 1.1e22 yr (XENON1T 2022); every decay in one of the lines
+    xe124 = atoms * 0.000952 * np.log(2) / (1.1e22 * 365.25)
+    assert _total(modern, "124Xe", 100.0) == pytest.approx(xe124 * exposure, rel=1e-9, abs=0)
+    # 85Kr with the Coulomb shape: 0.1 ppt natKr x 2e-11 85Kr/Kr, T1/2 = 10.739 yr; all branches
+    kr85 = atoms * 0.1e-12 * 2e-11 * np.log(2) / (10.739 * 365.25)
+    assert _total(modern, "85Kr", 1000.0) == pytest.approx(kr85 * exposure, rel=1e-6, abs=0)
+    # 214Pb with the modern options: 0.1 uBq/kg x the fraction that survives the single-site cut
+    rn = modern.backgrounds.rn222
+    rn_rate = 0.1e-6 * 1e3 * SECONDS_PER_DAY * rn.surviving_fraction()
+    assert _total(modern, "222Rn", 2000.0) == pytest.approx(rn_rate * exposure, rel=1e-6, abs=0)
+    assert 0.3 < rn.surviving_fraction() < 0.5
+    # pep: one line at 1442.2 keV
+    pep = _solar_stated("pep", np.array([1442.2]), np.array([1.0]))
+    assert _total(modern, "solar pep", 1300.0) == pytest.approx(pep * exposure, rel=1e-9, abs=0)
+    # CNO: allowed beta+ neutrino spectra, integrated here by quad-level Gauss-Legendre of 400 nodes
+    for component, (endpoint, Z, A) in {"13N": (1198.5, 6, 13), "15O": (1732.0, 7, 15)}.items():
+        x, w = np.polynomial.legendre.leggauss(400)
+        E = 0.5 * endpoint * (x + 1)
+        lam = allowed_beta_plus_neutrino_spectrum(E, endpoint, Z, A) * 0.5 * endpoint * w
+        stated = _solar_stated(component, E, lam / lam.sum())
+        assert _total(modern, f"solar {component}", 1600.0) == pytest.approx(stated * exposure, rel=1e-6, abs=0)
+
+
+@pytest.mark.parametrize("label", ["124Xe", "solar pep", "solar 13N", "solar 15O", "85Kr", "222Rn"])
+def test_new_backgrounds_scale_with_exposure(modern, label):
+    edges = np.linspace(1.0, 600.0, 60)
+    base = background_true_events(modern, edges)[label]
+    for changed, factor in ((modern.with_options(days=250.0), 2.5), (modern.with_options(density_g_cm3=1.45), 0.5)):
+        np.testing.assert_allclose(background_true_events(changed, edges)[label], factor * base, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- the chapter's modern-background numbers
+
+
+def _with(exp, key, **changes):
+    return exp.replace(backgrounds=exp.backgrounds.replace_component(key, **changes))
+
+
+def test_pinned_modern_counts(modern):
+    c = background_events_in_window(modern, 2.0, 140.0)
+    assert c["222Rn"] == pytest.approx(140.188, rel=1e-5, abs=0)
+    assert c["124Xe"] == pytest.approx(450.935, rel=1e-5, abs=0)
+    assert sum(c.values()) == pytest.approx(4106.658, rel=1e-6, abs=0)
+    s = background_events_in_window(modern, *sterile_window_keV(modern))
+    assert s["222Rn"] == pytest.approx(1487.31, rel=1e-5, abs=0)
+    assert sum(s.values()) == pytest.approx(51628.43, rel=1e-6, abs=0)
+    # the single-site cut halves 222Rn in the sterile window (paper: 3088.5)
+    paper = background_events_in_window(Experiment(), *sterile_window_keV(modern))
+    assert 0.4 < s["222Rn"] / paper["222Rn"] < 0.55
+
+
+def test_pinned_ground_state_tables(modern):
+    """Chapter 7: 222Rn events in 2-140 keV and the (T) limit for each ground-state shape and branching."""
+    shapes = {
+        0.0: (157.584, 4.817649),
+        0.15: (143.923, 4.813968),
+        0.191: (140.188, 4.812960),
+        0.232: (136.454, 4.811951),
+    }
+    for deficit, (rn, lim) in shapes.items():
+        v = _with(modern, "rn222", ground_state_deficit_1_15keV=deficit)
+        assert background_events_in_window(v, 2.0, 140.0)["222Rn"] == pytest.approx(rn, rel=1e-5, abs=0)
+        assert MagneticMomentFullFit(v).limit() == pytest.approx(lim * 1e-12, rel=1e-5, abs=0)
+    branchings = {
+        "ENSDF 2009": (151.315, 4.815227),
+        "XENONnT 2026": (140.188, 4.812960),
+        "ENSDF archive 2023": (167.077, 4.818433),
+    }
+    for source, (rn, lim) in branchings.items():
+        v = _with(modern, "rn222", ground_state_branching=PB214_GROUND_STATE_BRANCHING[source])
+        assert background_events_in_window(v, 2.0, 140.0)["222Rn"] == pytest.approx(rn, rel=1e-5, abs=0)
+        assert MagneticMomentFullFit(v).limit() == pytest.approx(lim * 1e-12, rel=1e-5, abs=0)
+
+
+def test_pinned_solar_moment_table(modern):
+    expected = {
+        None: (0.0, 4.812960, 5.301489),
+        "e": (0.154717, 4.447316, 4.891647),
+        "all": (0.283762, 4.199000, 4.594566),
+    }
+    for flavours, (ratio, lim_T, lim_TLt) in expected.items():
+        e = modern if flavours is None else _with(modern, "solar", moment_in_fit=True, flavours_with_moment=flavours)
+        p = FullInformationPrediction(e, "TLt")
+        solar = 0.0 if p.magnetic_solar is None else p.magnetic_solar.sum()
+        assert solar / p.magnetic.sum() == pytest.approx(ratio, rel=1e-5, abs=1e-12)
+        only_T = FullInformationPrediction(e, "T", energy_spectra=p.energy_spectra)
+        assert MagneticMomentFullFit.from_prediction(only_T).limit() == pytest.approx(lim_T * 1e-12, rel=1e-5, abs=0)
+        free = MagneticMomentFullFit.from_prediction(p, signal_norm_sigma=None, background_norm_sigma=None)
+        assert free.limit() == pytest.approx(lim_TLt * 1e-12, rel=1e-5, abs=0)

@@ -88,3 +88,30 @@ def test_impurity_rates():
     plt.close(fig)
     with pytest.raises(ValueError, match="rates_by_nuclide"):
         pr.impurity_rates(t, {"24Na": np.ones(3)})
+
+
+def test_isotopes_are_typeset():
+    assert pr.typeset_isotopes("24Na") == "²⁴Na"
+    assert pr.typeset_isotopes("solar 7Be") == "solar ⁷Be"
+    assert pr.typeset_isotopes("124Xe and 136Xe") == "¹²⁴Xe and ¹³⁶Xe"
+    assert pr.typeset_isotopes("natural, (L, T)") == "natural, (L, T)"
+
+
+def test_figures_use_the_book_colours_and_typeset_labels():
+    from lxenu.report.plotting import COLORS
+
+    t = np.linspace(0.0, 10.0, 5)
+    fig, ax = pr.impurity_rates(t, {"24Na": np.exp(-t), "46Sc": np.full(5, 1e-5)})
+    assert [line.get_label() for line in ax.lines[:2]] == ["²⁴Na", "⁴⁶Sc"]
+    assert ax.lines[0].get_color() == pr.IMPURITY_COLORS["24Na"]
+    assert ax.get_ylim()[0] < 1e-5  # every nuclide's curve is inside the axes
+    plt.close(fig)
+    fig, ax = pr.shield_transmission()
+    assert ax.lines[2].get_color() == COLORS["paper"]
+    plt.close(fig)
+    fig, ax = pr.sterile_gain(np.array([1.0, 2.0]), {"a": (np.array([0.2, 0.1]), {})}, cl_label="95 % CL, 2 dof")
+    assert "95 % CL, 2 dof" in ax.get_xlabel()
+    plt.close(fig)
+    fig, ax = pr.limits_by_observables({"T": {"both known": 4.8e-12}}, cl_label="90 % CL")
+    assert ax.get_ylabel().startswith("90 % CL")
+    plt.close(fig)

@@ -164,7 +164,12 @@ class MagneticMomentFullFit:
     def model(self) -> PoissonNuisanceModel:
         p = self.prediction
         return PoissonNuisanceModel(
-            p.signal, p.magnetic, list(p.backgrounds.values()), self.signal_norm_sigma, self.background_sigmas
+            p.signal,
+            p.magnetic,
+            list(p.backgrounds.values()),
+            self.signal_norm_sigma,
+            self.background_sigmas,
+            magnetic_unscaled=p.magnetic_solar,
         )
 
     def source_off_sigmas(self, off_live_days: float) -> dict[str, float]:
@@ -233,7 +238,26 @@ class MagneticMomentFullFit:
         return {k: float(np.quantile(lim, p)) for k, p in BAND_QUANTILES.items()}
 
 
-#: The four assumptions on the normalisations of issue 12: (signal_norm_sigma, background_norm_sigma).
+def band_with_errors(limits_muB, n_boot: int = 1000, seed: int = 1) -> dict:
+    """{quantile: (limit, statistical error)} of pseudo-experiment limits (mu_B).
+
+    The quantiles of :data:`BAND_QUANTILES`; each error is the standard deviation of that quantile
+    over ``n_boot`` bootstrap resamplings of the limits (seeded): what a finite number of
+    pseudo-experiments leaves uncertain.
+    """
+    lim = np.asarray(limits_muB, dtype=float).ravel()
+    if lim.size < 2 or np.any(np.isnan(lim)):
+        raise ValueError(f"limits_muB must hold at least 2 limits and no NaN; got {lim.size} values")
+    n_boot = check_integer("n_boot", n_boot, 2)
+    rng = np.random.default_rng(check_integer("seed", seed, 0))
+    boot = rng.choice(lim, size=(n_boot, lim.size), replace=True)
+    return {
+        k: (float(np.quantile(lim, p)), float(np.std(np.quantile(boot, p, axis=1), ddof=1)))
+        for k, p in BAND_QUANTILES.items()
+    }
+
+
+#: The four assumptions on the normalisations: (signal_norm_sigma, background_norm_sigma).
 NORMALISATION_ASSUMPTIONS = {
     "both known": (0.0, 0.0),
     "signal free": (None, 0.0),
@@ -242,21 +266,30 @@ NORMALISATION_ASSUMPTIONS = {
 }
 
 
-def mu_limit_table(experiment=None, observables=("T", "TL", "Tt", "TLt"), assumptions=None, **kwargs) -> dict:
+def mu_limit_table(
+    experiment=None, observables=("T", "TL", "Tt", "TLt"), assumptions=None, predictions=None, **kwargs
+) -> dict:
     """Asimov mu_nu limits (mu_B) for each set of observables and assumption on the normalisations.
 
     ``assumptions`` maps a label to (signal_norm_sigma, background_norm_sigma)
     (default :data:`NORMALISATION_ASSUMPTIONS`); ``kwargs`` go to
-    :class:`~lxenu.predict.binned.FullInformationPrediction` (threshold, binning, groups).
+    :class:`~lxenu.predict.binned.FullInformationPrediction` (threshold, binning, groups; ``mm_fit`` or
+    ``energy_spectra`` to reuse the energy spectra). ``predictions``, a dict {observables: prediction},
+    is used where it has an entry and filled where it has not, so that later calls reuse them.
     Returns {observables: {label: limit}}; each prediction is built once.
     """
     exp = Experiment() if experiment is None else experiment
     assumptions = NORMALISATION_ASSUMPTIONS if assumptions is None else assumptions
     mm_fit = kwargs.pop("mm_fit", None)
-    spectra = None if mm_fit is None else mm_fit.energy_spectra
+    spectra = kwargs.pop("energy_spectra", None) or (None if mm_fit is None else mm_fit.energy_spectra)
+    predictions = {} if predictions is None else predictions
     table = {}
     for obs in observables:
-        pred = FullInformationPrediction(exp, obs, energy_spectra=spectra, **kwargs)
+        key = "".join(parse_observables(obs))
+        pred = predictions.get(key)
+        if pred is None or pred.experiment != exp:
+            pred = FullInformationPrediction(exp, key, energy_spectra=spectra, **kwargs)
+            predictions[key] = pred
         spectra = pred.energy_spectra
         table[obs] = {
             label: MagneticMomentFullFit.from_prediction(pred, signal_norm_sigma=s, background_norm_sigma=b).limit()
@@ -361,7 +394,7 @@ class SterileFullFit:
         lo, hi = self.threshold_keV, self.max_keV
         if self.observables == "L":
             return np.array([lo, hi])
-        n = int(np.ceil((hi - lo) / self.energy_bin_keV - 1e-9))
+        n = max(1, int(np.ceil((hi - lo) / self.energy_bin_keV - 1e-9)))  # one bin if wider than the window
         return np.minimum(lo + np.arange(n + 1) * self.energy_bin_keV, hi)
 
     @cached_property

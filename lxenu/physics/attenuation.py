@@ -108,6 +108,9 @@ def paper_layers(
     tungsten_cm: float = PAPER_TUNGSTEN_CM, lxe_cm: float = PAPER_LXE_CM, lxe_density_g_cm3: float = LXE_DENSITY_G_CM3
 ):
     """The paper's shield as layers: tungsten then liquid xenon."""
+    check_non_negative("tungsten_cm", tungsten_cm, "cm")
+    check_non_negative("lxe_cm", lxe_cm, "cm")
+    check_positive("lxe_density_g_cm3", lxe_density_g_cm3, "g/cm^3")
     return [("W", tungsten_cm, TUNGSTEN_DENSITY_G_CM3), ("Xe", lxe_cm, lxe_density_g_cm3)]
 
 

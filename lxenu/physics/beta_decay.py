@@ -21,6 +21,10 @@ momentum; Konopinski, *The theory of beta radioactivity*, 1966; Behrens & Buehri
 * ``"empirical"``: C = 1 + a W + b / W + c W^2 with user coefficients ``shape_params = (a, b, c)``,
   the form used to parametrise measured first-forbidden non-unique shapes.
 
+Where only an integral of a calculated shape is published, :func:`linear_shape_for_window_deficit`
+finds the one-parameter C = 1 + a W whose spectrum has a given fractional deficit in an energy
+window relative to the allowed one: a shape *calibrated to that integral*, not the calculation.
+
 The Fermi function is the relativistic point-nucleus form evaluated at the
 nuclear radius R = 1.2 A^(1/3) fm (Behrens & Buehring, eq. (7.4) with L_0 = 1):
 
@@ -38,6 +42,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.special import loggamma
 
 from ..constants import ELECTRON_MASS_KEV, FINE_STRUCTURE, HBAR_C_KEV_CM
@@ -263,8 +268,55 @@ class BetaBranch:
         edges = np.asarray(edges_keV, dtype=float)
         lo = np.clip(edges[:-1], self.level_keV, self.level_keV + self.Q_keV)
         hi = np.clip(edges[1:], self.level_keV, self.level_keV + self.Q_keV)
-        x, w = np.polynomial.legendre.leggauss(8)
+        x, w = legendre_nodes(8)
         half = 0.5 * (hi - lo)
         mid = 0.5 * (hi + lo)
         pts = mid[:, None] + half[:, None] * x[None, :]
         return (self.pdf(pts) * w[None, :]).sum(axis=1) * half
+
+
+#: Largest slope a of C = 1 + a W searched by :func:`linear_shape_for_window_deficit` (C -> a W beyond).
+_MAX_LINEAR_SLOPE = 1e6
+
+
+@lru_cache(maxsize=32)
+def linear_shape_for_window_deficit(
+    Q_keV: float,
+    Z_daughter: int,
+    A: int,
+    deficit: float,
+    lo_keV: float = 1.0,
+    hi_keV: float = 15.0,
+    name: str = "deficit",
+) -> float:
+    """Slope a of the shape factor C(W) = 1 + a W that puts ``deficit`` (a fraction) fewer of a
+    branch's decays in [lo_keV, hi_keV] than the allowed shape (both spectra normalised to one decay).
+
+    A positive a shifts the spectrum to higher energies, so the low-energy window loses decays;
+    a = 0 is the allowed shape (deficit 0). The largest deficit this one-parameter form can give is
+    that of C = W (a -> infinity); beyond it a ``ValueError``. This reproduces one published
+    integral (e.g. the 1-15 keV deficit of a shell-model calculation) and nothing else: the shape
+    elsewhere is a consequence of the linear form, not of the calculation. ``name`` is the
+    parameter named in the error.
+    """
+    check_positive("Q_keV", Q_keV, "keV")
+    check_range("lo_keV", lo_keV, 0.0, Q_keV, unit="keV")
+    check_range("hi_keV", hi_keV, lo_keV, Q_keV, low_inclusive=False, unit="keV")
+    edges = np.array([lo_keV, hi_keV])
+
+    def in_window(shape, params=()):
+        return float(BetaBranch(Q_keV, Z_daughter, A, 1.0, 0.0, shape, params).fraction_in_bins(edges)[0])
+
+    allowed = in_window("allowed")
+    largest = 1.0 - in_window("empirical", (_MAX_LINEAR_SLOPE, 0.0, 0.0)) / allowed
+    check_range(name, deficit, 0.0, largest, high_inclusive=False)
+    if deficit == 0.0:
+        return 0.0
+
+    def excess(a):
+        return 1.0 - in_window("empirical", (a, 0.0, 0.0)) / allowed - deficit
+
+    hi = 1.0
+    while excess(hi) < 0.0:
+        hi *= 10.0
+    return float(brentq(excess, 0.0, hi, xtol=1e-12, rtol=1e-12))

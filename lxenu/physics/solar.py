@@ -48,6 +48,13 @@ chooses which flavours carry it:
   (what XENONnT's solar limit constrains);
 * ``"e"``: only nu_e carries mu_nu (mu_mutau = 0), so mu_eff^2 = P_ee(E) mu_nu^2 -- the moment a
   51Cr nu_e source measures, seen with the solar nu_e fraction (about 0.55 for pp).
+
+Two ways to use it. ``mu_nu_muB > 0`` adds the magnetic recoils at that fixed moment to this
+background (for spectra: what the solar background looks like if mu_nu is this). In a
+magnetic-moment fit the moment is the fitted parameter itself: ``moment_in_fit = True`` (with
+``mu_nu_muB = 0``) makes the fit's moment act on the solar neutrinos too, so their magnetic recoils
+join the magnetic template and scale with mu^2 (:mod:`lxenu.predict.energy_spectra`). A fixed
+``mu_nu_muB`` in a fit is a second, unfitted moment and only adds background.
 """
 
 from __future__ import annotations
@@ -59,8 +66,9 @@ import numpy as np
 from ..constants import ELECTRON_MASS_KEV, MATTER_POTENTIAL_EV_PER_NA_CM3, SECONDS_PER_DAY, SIN2_THETA_W_DEFAULT
 from ..experiment.backgrounds import register_component
 from ..experiment.target import XENON, Target
-from ..validation import check_edges, check_non_negative, check_range, check_scalar_fields
-from .beta_decay import fermi_function
+from ..validation import check_edges, check_flag, check_non_negative, check_range, check_scalar_fields
+from .backgrounds import cached_per_edges
+from .beta_decay import fermi_function, legendre_nodes
 from .cross_section import magnetic_sigma_between, t_max_keV, weak_sigma_between
 
 #: NuFIT 5.2 (2022), normal ordering, with SK atmospheric data: sin^2 theta12, sin^2 theta13, dm2_21 (eV^2).
@@ -135,6 +143,12 @@ def allowed_beta_plus_neutrino_spectrum(E_keV, endpoint_keV: float, Z_daughter: 
     return np.where(inside, val, 0.0)
 
 
+def _weak_rate_in_bins(solar_and_component, edges):
+    """Weak-scattering events per electron per second of one solar component in recoil bins."""
+    solar, component = solar_and_component
+    return solar._per_electron_rate_between(component, edges[:-1], edges[1:])
+
+
 @register_component("solar", "solar")
 @dataclass(frozen=True)
 class SolarNeutrinos:
@@ -161,6 +175,10 @@ class SolarNeutrinos:
         scattering is added to every component; bins must then start above 0 keV.
     flavours_with_moment:
         ``"all"`` (flavour-blind effective moment) or ``"e"`` (nu_e only), see the module docstring.
+    moment_in_fit:
+        In magnetic-moment fits, let the fitted moment act on the solar neutrinos as well (their
+        magnetic recoils, for ``flavours_with_moment``, join the magnetic template). Requires
+        ``mu_nu_muB = 0``: the background itself then carries no moment.
     """
 
     label = "solar"
@@ -172,9 +190,12 @@ class SolarNeutrinos:
     oscillations: bool = True
     mu_nu_muB: float = 0.0
     flavours_with_moment: str = "all"
+    moment_in_fit: bool = False
 
     def __post_init__(self):
         check_scalar_fields(self)
+        check_flag("moment_in_fit", self.moment_in_fit)
+        check_flag("oscillations", self.oscillations)
         for c in self.components:
             if c not in COMPONENTS:
                 raise ValueError(f"components must be drawn from {COMPONENTS}; got {c!r}")
@@ -184,6 +205,11 @@ class SolarNeutrinos:
             raise ValueError(
                 f"flavours_with_moment must be one of {MOMENT_FLAVOURS}; got {self.flavours_with_moment!r}"
             )
+        if self.moment_in_fit and self.mu_nu_muB > 0:
+            raise ValueError(
+                f"mu_nu_muB must be 0 when moment_in_fit is true (the fitted moment acts on the solar "
+                f"neutrinos; a fixed one would be a second moment); got mu_nu_muB = {self.mu_nu_muB:g}"
+            )
 
     @staticmethod
     def _energy_nodes(component: str):
@@ -192,7 +218,7 @@ class SolarNeutrinos:
             E, f = zip(*_LINES[component])
             return np.array(E), np.array(f)
         endpoint, Z, A = _CONTINUA[component]
-        x, w = np.polynomial.legendre.leggauss(160)
+        x, w = legendre_nodes(160)
         E = 0.5 * endpoint * (x + 1.0)
         w = 0.5 * endpoint * w * allowed_beta_plus_neutrino_spectrum(E, endpoint, Z, A)
         return E, w / w.sum()
@@ -278,7 +304,7 @@ class SolarNeutrinos:
             raise ValueError(f"component must be one of {COMPONENTS}; got {component!r}")
         edges = check_edges("edges_keV", edges_keV)
         check_non_negative("edges_keV", edges[0], "keV")
-        rate = self._per_electron_rate_between(component, edges[:-1], edges[1:])
+        rate = cached_per_edges(_weak_rate_in_bins, (self, component), edges)
         weak = rate * target.electrons_per_tonne * SECONDS_PER_DAY
         if self.mu_nu_muB > 0:
             return weak + self.magnetic_events_per_tonne_day(edges, component, target=target)

@@ -3,8 +3,7 @@ r"""MeV gammas from activated impurities of the 51Cr source: how many reach the 
 Chromium irradiated in a reactor also activates its impurities. The paper (Coloma, Huber &
 Link 2014, sect. 2) bases its estimate on the measured gamma activity of the GALLEX source
 (Cribier et al., Nucl. Instrum. Meth. A 378 (1996) 233): ~1e13 gammas per day in all
-directions (the extracted text shows "10^3" because the superscript was lost), an
-attenuation of 1e-11 at 1.5 MeV through 17 cm of tungsten and 70 cm of liquid xenon, "about
+directions, an attenuation of 1e-11 at 1.5 MeV through 17 cm of tungsten and 70 cm of liquid xenon, "about
 10" gammas per day Compton-scattering in the fiducial volume, "< 1 event per day at the
 start" after cuts, and "~95 % of MeV gammas from short-lived isotopes (64Cu, 77Ge, 24Na)".
 

@@ -14,7 +14,10 @@ time):
   :class:`~lxenu.predict.distance_response.DistanceResponse`, which includes the finite source);
 * each background component: (its own smeared spectrum in T) x (fraction of the fiducial
   volume in the reconstructed-L bin, :meth:`~lxenu.experiment.geometry.CylindricalDetector.volume_in_bins_cm3`
-  smeared with the vertex resolution) x (live-time fraction of the t bin): uniform and constant.
+  smeared with the vertex resolution) x (live-time fraction of the t bin): uniform and constant;
+* with the solar option ``moment_in_fit``, the solar neutrinos' magnetic scattering
+  (:attr:`FullInformationPrediction.magnetic_solar`): a magnetic spectrum in T with the
+  backgrounds' distance and time shapes (the Sun is not the source: uniform in L, constant in t).
 
 The energy axis is that of :class:`~lxenu.analyses.magnetic_moment.MagneticMomentFit` (0.1 keV bins from
 the threshold to 140 keV), so the prediction summed over L and t is its
@@ -67,10 +70,11 @@ def group_components(names, grouping) -> dict[str, list[str]]:
 
 
 def time_edges_days(days: float, bin_days: float) -> np.ndarray:
-    """Edges 0, bin, 2 bin, ... ending exactly at ``days`` (the last bin may be shorter)."""
+    """Edges 0, bin, 2 bin, ... ending exactly at ``days`` (the last bin may be shorter; a bin
+    longer than the run gives one bin, the whole run)."""
     check_positive("days", days, "days")
     check_positive("time_bin_days", bin_days, "days")
-    n = int(np.ceil(days / bin_days - 1e-9))
+    n = max(1, int(np.ceil(days / bin_days - 1e-9)))
     return np.minimum(np.arange(n + 1) * bin_days, days)
 
 
@@ -177,9 +181,17 @@ class FullInformationPrediction:
 
     @cached_property
     def energy(self):
-        """(edges_keV, SM signal, magnetic at 1e-12 mu_B, {component: background}) in reco T bins."""
-        edges, S, M, _ = self.energy_spectra.spectra(self.threshold_keV)
-        return edges, S, M, self.energy_spectra.background_components(edges)
+        """(edges_keV, SM signal, source magnetic at 1e-12 mu_B, {component: background}) in reco T bins."""
+        edges, S, _, _ = self.energy_spectra.spectra(self.threshold_keV)
+        M_source, _ = self.energy_spectra.magnetic_parts(self.threshold_keV)
+        return edges, S, M_source, self.energy_spectra.background_components(edges)
+
+    @cached_property
+    def solar_magnetic_energy(self) -> np.ndarray | None:
+        """Solar magnetic events at 1e-12 mu_B in reco T bins when the moment acts on them, else None."""
+        if not self.energy_spectra.has_solar_moment:
+            return None
+        return self.energy_spectra.magnetic_parts(self.threshold_keV)[1]
 
     @cached_property
     def distance_edges_cm(self) -> np.ndarray:
@@ -251,8 +263,17 @@ class FullInformationPrediction:
 
     @cached_property
     def magnetic(self) -> np.ndarray:
-        """Magnetic-moment signal events per bin at mu = 1e-12 mu_B (scales as mu^2)."""
+        """Magnetic-moment signal of the source per bin at mu = 1e-12 mu_B (scales as mu^2)."""
         return self._outer(self.energy[2], self.signal_distance_fraction, self.signal_time_fraction)
+
+    @cached_property
+    def magnetic_solar(self) -> np.ndarray | None:
+        """Solar magnetic scattering per bin at 1e-12 mu_B (uniform in L, constant in t), or None
+        unless the solar option ``moment_in_fit`` is set."""
+        M = self.solar_magnetic_energy
+        if M is None:
+            return None
+        return self._outer(M, self.background_distance_fraction, self.background_time_fraction)
 
     @cached_property
     def backgrounds(self) -> dict[str, np.ndarray]:
