@@ -160,6 +160,12 @@ def experiment_from_args(args) -> Experiment:
         value = getattr(args, dest, None)
         if value is not None:
             changes.append((f"{flag} {value}", key, value))
+    moment = getattr(args, "solar_moment", None)
+    if moment is not None:
+        flag = f"--solar-moment {moment}"
+        changes.append((flag, "backgrounds.solar.moment_in_fit", moment != "none"))
+        if moment != "none":
+            changes.append((flag, "backgrounds.solar.flavours_with_moment", moment))
     for flag, key, value in changes:
         if key == "source":
             table["source"] = value
@@ -489,6 +495,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="B|free",
         help="Gaussian prior on the background normalisation, fraction in [0, 10]; 0 = known (default), 'free'. "
         "Example: --background-norm-sigma free",
+    )
+    p.add_argument(
+        "--solar-moment",
+        choices=("none", "e", "all"),
+        default=None,
+        help="which solar neutrinos scatter through the fitted moment: none (the paper's), e (nu_e, "
+        "weighted by P_ee) or all (a flavour-blind effective moment); their magnetic recoils then join "
+        "the fit, uniform in L and constant in t (default: the experiment's, none for paper2014). "
+        "Example: --solar-moment all",
     )
     p.add_argument(
         "--band",

@@ -308,9 +308,9 @@ def test_huge_bins_are_one_bin(paper, mm_fit):
     one_L = MagneticMomentFullFit(paper, "TL", distance_bin_cm=1e308, mm_fit=mm_fit)
     assert one_L.limit() == pytest.approx(PAPER_LIMIT_MUB, rel=1e-3, abs=0)
     assert one_L.limit() == pytest.approx(MagneticMomentFullFit(paper, mm_fit=mm_fit).limit(), rel=1e-9, abs=0)
-    # a run of 1e-9 days still has one time bin and gives a finite, very weak limit
-    tiny = MagneticMomentFullFit(paper.with_options(days=1e-9), "TLt")
-    assert tiny.prediction.shape[-1] == 1 and 1e-9 < tiny.limit() < 1e-5
+    # the shortest run accepted (0.01 d, a quarter of an hour) has one time bin and a finite, weak limit
+    tiny = MagneticMomentFullFit(paper.with_options(days=0.01), "TLt")
+    assert tiny.prediction.shape[-1] == 1 and 1e-11 < tiny.limit() < 1e-8
 
 
 @pytest.mark.parametrize(
