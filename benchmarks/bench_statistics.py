@@ -10,12 +10,15 @@ Targets (each measured here, ``make benchmark`` included):
 
 ``--quick`` (what ``make benchmark`` passes) skips only the untargeted mu_nu coverage timings;
 ``--no-map`` skips the map (a development shortcut: it leaves the 5-minute target unmeasured).
-The load average is printed with the timings: other processes on the two cores slow every number.
+The load average is printed with the timings: other processes on the two cores slow every wall-clock
+number. The CPU seconds used (by this process and its children) are printed beside each: divided by the
+processes used, they are what the wall time would be on two free cores.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -26,15 +29,22 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def report(name, seconds, target=None):
+def report(name, timing, target=None):
+    seconds, cpu = timing
     tgt = "" if target is None else f"   (target < {target:.0f} s: {'ok' if seconds < target else 'SLOW'})"
-    print(f"{name:66s} {seconds:9.2f} s{tgt}", flush=True)
+    print(f"{name:66s} {seconds:8.1f} s wall {cpu:8.1f} s CPU{tgt}", flush=True)
+
+
+def _cpu():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def timed(fn):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     out = fn()
-    return out, time.perf_counter() - t0
+    return out, (time.perf_counter() - t0, _cpu() - c0)
 
 
 def run_command(args):

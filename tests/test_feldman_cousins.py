@@ -330,3 +330,13 @@ def test_bad_input_of_quantile_interval():
     with pytest.raises(ValueError, match="z must"):
         fc.quantile_interval([1.0, 2.0], 0.5, z=-1)
     assert fc.quantile_interval(np.arange(100.0), 0.5, z=0) == (50.0, 50.0)
+
+
+def test_sensitivity_does_not_depend_on_the_order_of_the_dm2_values(model):
+    a = fc.fc_sensitivity(model, [1.0, 5.0, 2.0], n_toys=30, seed=4, s_grid=np.geomspace(0.02, 1, 20))
+    b = fc.fc_sensitivity(model, [5.0, 2.0, 1.0], n_toys=30, seed=4, s_grid=np.geomspace(0.02, 1, 20))
+    np.testing.assert_array_equal(a["dm2_eV2"], [1.0, 5.0, 2.0])
+    np.testing.assert_array_equal(a["fc"], b["fc"][[2, 0, 1]])
+    np.testing.assert_array_equal(a["wilks"], b["wilks"][[2, 0, 1]])
+    with pytest.raises(ValueError, match="dm2_values must be distinct"):
+        fc.fc_sensitivity(model, [1.0, 1.0], n_toys=30)

@@ -15,8 +15,8 @@ its Asimov data); the nuisances have Gaussian constraint terms (a - a0)^2 / sigm
 ``norm_sigma`` None leaves a free) and (b - b0)^2 / sigma_b^2 (sigma_b = 0.5 %, the paper's).
 a0 and b0 are the auxiliary measurements (the centres of the priors): 0 for the data.
 
-The construction (FC's profile construction; Feldman & Cousins sect. on nuisance parameters, as
-used by the Daya Bay and PROSPECT sterile searches). At each grid point (s, m):
+The construction (the "profile construction" of the nuisance parameters: at each point they take
+their conditional best fit to a reference data set). At each grid point (s, m):
 
 1. the nuisances are fitted to a *reference data set* with (s, m) held fixed: the conditional
    best fit (a^, b^)(s, m) (:func:`conditional_nuisances`). The reference is the no-oscillation
@@ -802,16 +802,35 @@ def fc_critical_values_along(
     dm2_profile_eV2=None,
     construction: str = "profile",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Critical values only along the lines Delta m^2 = const that are needed: (s_grid, c (n_s, n_dm2))."""
+    """Critical values only along the lines Delta m^2 = const that are needed: (s_grid, c (n_s, n_dm2)).
+
+    ``dm2_values``: distinct values > 0 eV^2 in any order (the columns follow it; each column's
+    random stream is that of its rank, so the numbers do not depend on the order).
+    """
     model = _as_model(fit)
-    m = _check_grid("dm2_values", dm2_values, 0.0, None, "eV^2", low_inclusive=False)
+    m, order = _sorted_values("dm2_values", dm2_values)
     s = default_s_grid(40) if s_grid is None else _check_grid("s_grid", s_grid, 0.0, 1.0, low_inclusive=False)
     prof = _check_profile(dm2_profile_eV2, m)
     n_toys = check_integer("n_toys", n_toys, 20)
     seed = _check_seed(seed)
     cl = _check_cl(cl)
     construction = _check_construction(construction)
-    return s, _critical_values(model, s, m, n_toys, seed, cl, prof, construction=construction)
+    crit = _critical_values(model, s, m, n_toys, seed, cl, prof, construction=construction)
+    return s, crit[:, np.argsort(order)]
+
+
+def _sorted_values(name, values) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values > 0 (eV^2) in any order: (sorted values, the order that sorts the input)."""
+    arr = np.atleast_1d(as_float_array(name, values))
+    if arr.ndim != 1 or arr.size < 1:
+        raise ValueError(f"{name} must be a 1-d array of at least one value; got shape {arr.shape}")
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} must not contain NaN; got {arr.tolist() if arr.size < 8 else 'NaN entries'}")
+    check_positive(name, arr, "eV^2")
+    order = np.argsort(arr, kind="stable")
+    if np.any(np.diff(arr[order]) == 0):
+        raise ValueError(f"{name} must be distinct; got {arr.tolist() if arr.size < 8 else 'repeated values'}")
+    return arr[order], order
 
 
 def fc_sensitivity(
@@ -826,15 +845,17 @@ def fc_sensitivity(
 ) -> dict:
     """FC and Wilks sensitivity (no-oscillation Asimov data) at given Delta m^2 values.
 
-    Returns a dict with ``dm2_eV2``, ``fc`` and ``wilks`` (smallest excluded sin^2 2theta,
-    ``inf`` where none), and the ``s_grid`` / ``critical_values`` used.
+    ``dm2_values``: distinct values > 0 eV^2, in any order. Returns a dict with ``dm2_eV2``, ``fc``
+    and ``wilks`` (smallest excluded sin^2 2theta, ``inf`` where none), and the ``s_grid`` /
+    ``critical_values`` used, in the order of ``dm2_values``.
     """
     model = _as_model(fit)
     cl = _check_cl(cl)
-    m = _check_grid("dm2_values", dm2_values, 0.0, None, "eV^2", low_inclusive=False)
+    m_sorted, order = _sorted_values("dm2_values", dm2_values)
+    m = m_sorted[np.argsort(order)]  # the input order
     prof = _check_profile(dm2_profile_eV2)
     s, crit = fc_critical_values_along(model, m, s_grid, n_toys, seed, cl, prof, construction)
-    asimov = asimov_delta_chi2(model, s, m, prof)
+    asimov = asimov_delta_chi2(model, s, m_sorted, prof)[:, np.argsort(order)]
     wilks = delta_chi2_threshold(cl, 2)
     return {
         "dm2_eV2": m,
