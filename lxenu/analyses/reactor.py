@@ -1,8 +1,8 @@
 r"""The reactor antineutrino anomaly, as published (Mention et al., PRD 83 (2011) 073006).
 
-What is encoded, and why not more. Mention et al. combine 19 short-baseline (< 100 m)
-reactor measurements, with their distances, errors and correlations, into a mean
-observed / predicted ratio and fit a 3+1 model to them. Computing the anomaly's region
+What is encoded, and why not more. Mention et al. combine the short-baseline reactor
+measurements, with their distances, errors and correlations (how many, and which, was not
+verified here), into a mean observed / predicted ratio and fit a 3+1 model to them. Computing the anomaly's region
 here would need that table and its correlation matrix checked number by number against
 the paper; the tools available to this project could reach only the paper's abstract
 (arXiv:1101.2755v4), so the table is not encoded. What the abstract states, and what this
