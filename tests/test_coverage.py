@@ -85,10 +85,40 @@ def test_cls_toys_against_asymptotics(fit):
     assert r["asymptotic"]["clsb"] == pytest.approx(0.05, abs=0.002)
 
 
-def test_bad_input(fit):
+def test_bad_input(fit, spectra):
+    S, M, B = spectra
     with pytest.raises(ValueError, match="mu_true_muB"):
         cv.limit_coverage(fit, [-1e-12], n_toys=10)
+    with pytest.raises(ValueError, match="mu_true_muB must not contain NaN"):
+        cv.limit_coverage(fit, [float("nan")], n_toys=10)
     with pytest.raises(ValueError, match="method"):
         cv.limit_coverage(fit, [1e-12], n_toys=10, method="bayes")
     with pytest.raises(ValueError, match="mu_test_muB"):
         cv.cls_toys(fit, 0.0, n_toys=10)
+    for seed, match in [(-1, "seed must lie in"), ("a", "seed must be a number"), (float("nan"), "seed must be")]:
+        with pytest.raises(ValueError, match=match):
+            cv.limit_coverage(fit, [1e-12], n_toys=10, seed=seed)
+        with pytest.raises(ValueError, match=match):
+            cv.cls_toys(fit, 4e-12, n_toys=10, seed=seed)
+    # CLs: the tested moment and sigma must be > 0, q~ >= 0
+    with pytest.raises(ValueError, match="sigma"):
+        cv.cls_asymptotic(1.0, 1.0, -1.0)
+    with pytest.raises(ValueError, match="sigma"):
+        cv.cls_asymptotic(1.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="q_obs"):
+        cv.cls_asymptotic(float("nan"), 1.0, 1.0)
+    with pytest.raises(ValueError, match="q_obs"):
+        cv.cls_asymptotic(-0.5, 1.0, 1.0)
+    with pytest.raises(ValueError, match=r"x must lie in \(0, inf\)"):
+        cv.cls_asymptotic(1.0, 0.0, 1.0)
+    # data: finite counts >= 0 in the fit's bins
+    with pytest.raises(ValueError, match="data must hold finite counts >= 0"):
+        cv.cls_toys(fit, 4e-12, data=-(S + B), n_toys=10)
+    with pytest.raises(ValueError, match="data must be data sets of"):
+        cv.cls_toys(fit, 4e-12, data=np.ones(S.size + 1), n_toys=10)
+    with pytest.raises(ValueError, match="data must hold finite counts >= 0"):
+        cv.limits_from_data(S, M, B, np.full(S.size, np.inf))
+    with pytest.raises(ValueError, match="delta_chi2"):
+        cv.limits_from_data(S, M, B, S + B, delta_chi2=0.0)
+    with pytest.raises(ValueError, match=r"alpha must lie in \(0, 1\)"):
+        cv.cls_limits_asymptotic(S, M, B, S + B, alpha=1.5)

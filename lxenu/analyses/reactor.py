@@ -1,8 +1,8 @@
 r"""The reactor antineutrino anomaly, as published (Mention et al., PRD 83 (2011) 073006).
 
-What is encoded, and why not more. Mention et al. combine 19 short-baseline (< 100 m)
-reactor measurements, with their distances, errors and correlations, into a mean
-observed / predicted ratio and fit a 3+1 model to them. Computing the anomaly's region
+What is encoded, and why not more. Mention et al. combine the short-baseline reactor
+measurements, with their distances, errors and correlations (how many, and which, was not
+verified here), into a mean observed / predicted ratio and fit a 3+1 model to them. Computing the anomaly's region
 here would need that table and its correlation matrix checked number by number against
 the paper; the tools available to this project could reach only the paper's abstract
 (arXiv:1101.2755v4), so the table is not encoded. What the abstract states, and what this
@@ -25,9 +25,12 @@ anomaly; it is a 2011 statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
 
 from scipy import stats
+
+from ..validation import check_range, check_scalar_fields
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,34 @@ class ReactorAnomaly:
     quoted_averaged_mixing: float = 0.115  #: sin^2 2theta needed by the mean deficit, averaged regime
     reference: str = "Mention et al., PRD 83 (2011) 073006, arXiv:1101.2755"
 
+    def __post_init__(self):
+        check_scalar_fields(self)
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "reference":
+                if not isinstance(value, str):
+                    raise ValueError(f"reference must be a string; got {value!r}")
+                continue
+            if not math.isfinite(value):
+                raise ValueError(f"{f.name} must be a finite number; got {value!r}")
+        for name in ("ratio", "ratio_old_flux"):  # a mean observed / predicted rate
+            check_range(name, getattr(self, name), 0.0, 2.0, low_inclusive=False, high_inclusive=False)
+        for name in ("ratio_error", "ratio_old_flux_error", "sin2_2theta_error_95", "dm2_min_eV2"):
+            check_range(name, getattr(self, name), 0.0, None, low_inclusive=False)
+        check_range(
+            "quoted_cl_of_deviation", self.quoted_cl_of_deviation, 0.0, 1.0, low_inclusive=False, high_inclusive=False
+        )
+        for name in ("sin2_2theta", "quoted_averaged_mixing"):
+            check_range(name, getattr(self, name), 0.0, 1.0)
+
 
 REACTOR_ANOMALY_2011 = ReactorAnomaly()
+
+
+def _anomaly(anomaly) -> ReactorAnomaly:
+    if not isinstance(anomaly, ReactorAnomaly):
+        raise ValueError(f"anomaly must be a ReactorAnomaly; got {anomaly!r}")
+    return anomaly
 
 
 def averaged_mixing(anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011) -> tuple[float, float]:
@@ -54,17 +83,20 @@ def averaged_mixing(anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011) -> tuple[flo
 
     At dm2 >> 1 eV^2 and L of 10-100 m, <sin^2(dm2 L / 4E)> = 1/2, so R = 1 - sin^2 2theta / 2.
     """
+    anomaly = _anomaly(anomaly)
     return 2.0 * (1.0 - anomaly.ratio), 2.0 * anomaly.ratio_error
 
 
 def deviation_sigma(anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011) -> dict:
     """Gaussian significance of the mean deficit and the two-sided CL it corresponds to."""
+    anomaly = _anomaly(anomaly)
     z = (1.0 - anomaly.ratio) / anomaly.ratio_error
     return {"sigma": float(z), "cl_two_sided": float(1.0 - 2.0 * stats.norm.sf(z))}
 
 
 def reactor_table_rows(anomaly: ReactorAnomaly = REACTOR_ANOMALY_2011) -> list[tuple[str, str, str]]:
     """(quantity, published, computed here) rows for a comparison table."""
+    anomaly = _anomaly(anomaly)
     s, ds = averaged_mixing(anomaly)
     dev = deviation_sigma(anomaly)
     return [
