@@ -2,9 +2,11 @@ import numpy as np
 import pytest
 from scipy import integrate
 
+from lxenu.constants import ELECTRON_MASS_KEV
+from lxenu.constants import ELECTRON_MASS_KEV as me
 from lxenu.experiment.backgrounds import BackgroundModel
 from lxenu.physics.backgrounds import XENON_ATOMS_PER_TONNE, Krypton85, Radon222, Xenon136DoubleBeta
-from lxenu.physics.beta_decay import BetaBranch, fermi_function
+from lxenu.physics.beta_decay import BetaBranch, fermi_function, finite_size_correction, screened_electron_factor
 from lxenu.physics.double_beta import XE136_Q_KEV, summed_energy_fraction, summed_energy_pdf
 from lxenu.physics.solar import SolarNeutrinos, survival_probability
 from lxenu.predict.backgrounds import background_events_in_window, events_per_tonne_day
@@ -73,7 +75,6 @@ def test_double_beta_spectrum_shape():
 
 
 def test_primakoff_rosen_closed_form_and_comparison():
-    from lxenu.constants import ELECTRON_MASS_KEV as me
 
     k0 = XE136_Q_KEV / me
 
@@ -89,8 +90,6 @@ def test_primakoff_rosen_closed_form_and_comparison():
 
 
 def test_finite_size_and_screening_corrections():
-    from lxenu.constants import ELECTRON_MASS_KEV
-    from lxenu.physics.beta_decay import finite_size_correction, screened_electron_factor
 
     T = np.array([1.0, 10.0, 100.0, 559.0, 1500.0])
     W = 1.0 + T / ELECTRON_MASS_KEV

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from lxenu.report import plotting
-from lxenu.report.scorecard import Row, format_value, scorecard_markdown
+from lxenu.report.plotting import COLORS, LINESTYLES
+from lxenu.report.scorecard import Row, format_value, scorecard_markdown, scorecard_rows
+from lxenu.report.tables import table, typeset_isotopes, typeset_number
 from lxenu.report.widgets import MagneticMomentExplorer, static_explorer_html
 
 
@@ -80,7 +82,6 @@ def test_scorecard_markdown_typesets_units_and_links_chapters():
 
 
 def test_xe136_row_held_to_ten_percent():
-    from lxenu.report.scorecard import scorecard_rows
 
     rows = {r.quantity: r for r in scorecard_rows(n_mc=100_000)}
     xe = rows["of which 136Xe 2nu-beta-beta"]
@@ -89,7 +90,6 @@ def test_xe136_row_held_to_ten_percent():
 
 
 def test_table_formats_aligns_and_renders_markdown():
-    from lxenu.report.tables import table
 
     t = table(
         [("pp", 1.0094, 1.05), ("pep", 0.0213, None), ("sox", float("nan"), 2)],
@@ -233,7 +233,6 @@ def test_citations_in_the_text_write_et_al():
 
 
 def test_isotopes_and_powers_of_ten_are_typeset():
-    from lxenu.report.tables import table, typeset_isotopes, typeset_number
 
     assert typeset_isotopes("measured 222Rn/85Kr; 5 MCi 51Cr, 124Xe") == "measured ²²²Rn/⁸⁵Kr; 5 MCi ⁵¹Cr, ¹²⁴Xe"
     for untouched in ("2 keV", "XENON1T", "arXiv:2207.11330", "1.5 MeV", "$^{136}$Xe", "100 d", "B16-GS98"):
@@ -249,7 +248,6 @@ def test_isotopes_and_powers_of_ten_are_typeset():
 
 
 def test_one_colour_per_meaning():
-    from lxenu.report.plotting import COLORS, LINESTYLES
 
     # every meaning the book draws has a key, and the module docstring documents every key
     for key in (

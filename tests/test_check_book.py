@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from lxenu.report.widgets import MagneticMomentExplorer, static_explorer_html
+
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "check_book.py"
@@ -28,7 +30,6 @@ def test_broken_page_fails(tmp_path):
 
 
 def test_static_explorer_passes(tmp_path, mm_fit):
-    from lxenu.report.widgets import MagneticMomentExplorer, static_explorer_html
 
     html = static_explorer_html(
         MagneticMomentExplorer(mm_fit), thresholds_keV=[1.0, 2.0, 3.0, 4.0, 5.0], sources_mci=[5.0], days=[100.0]

@@ -4,8 +4,10 @@ import sys
 
 import pytest
 
+from lxenu.analyses.magnetic_moment import MagneticMomentFit
 from lxenu.analyses.summary import SUMMARY_KEYS, compute_summary
 from lxenu.cli import main
+from lxenu.experiment.experiment import Experiment
 
 
 def run(capsys, *argv):
@@ -136,8 +138,6 @@ def test_scan_json(capsys):
 
 
 def test_summary_reuses_a_matching_fit_and_rejects_another(base):
-    from lxenu.analyses.magnetic_moment import MagneticMomentFit
-    from lxenu.experiment.experiment import Experiment
 
     exp = Experiment()
     fit = MagneticMomentFit(exp, max_keV=140.0, convention="one_sided")

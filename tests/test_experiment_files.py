@@ -14,6 +14,8 @@ from lxenu.cli import main
 from lxenu.experiment.experiment import Experiment, experiment_presets
 from lxenu.experiment.paper import PAPER_NUMBERS, paper_value
 from lxenu.experiment.source import LineSource, source_presets
+from lxenu.physics.backgrounds import Xenon136DoubleBeta
+from lxenu.physics.double_ec import Xenon124DoubleEC
 from lxenu.predict.backgrounds import background_events_in_window
 from lxenu.predict.signal import SignalPrediction
 
@@ -279,8 +281,6 @@ def test_the_issue_presets_ship():
 
 
 def test_background_components_are_replaced_not_edited():
-    from lxenu.physics.backgrounds import Xenon136DoubleBeta
-    from lxenu.physics.double_ec import Xenon124DoubleEC
 
     exp = Experiment()
     pr = exp.backgrounds.with_component("xe136", Xenon136DoubleBeta(spectrum_model="primakoff_rosen"))

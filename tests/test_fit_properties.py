@@ -5,12 +5,14 @@ import pytest
 from scipy import constants
 
 from lxenu import Experiment, MagneticMomentFit
+from lxenu.analyses.magnetic_moment import _data_limit
 from lxenu.physics.oscillation import (
     bin_averaged_sin2,
     first_minimum_cm,
     oscillation_phase_per_cm,
     survival_probability,
 )
+from lxenu.stats.chi2 import poisson_chi2, profiled_gaussian_chi2
 
 HBAR_C_EV_CM = constants.hbar * constants.c / constants.e * 100.0
 
@@ -95,7 +97,6 @@ def test_pseudo_experiments_scatter_around_the_asimov_limit(fit):
 
 
 def test_data_limit_profiles_the_best_fit(fit):
-    from lxenu.analyses.magnetic_moment import _data_limit
 
     _, S, M, B = fit.spectra()
     target = fit.delta_chi2
@@ -107,15 +108,12 @@ def test_data_limit_profiles_the_best_fit(fit):
     data = S + x_true * M + B
     lim = _data_limit(S, M, B, data, target)
     assert lim > 4.0
-    from lxenu.stats.chi2 import poisson_chi2
 
     assert poisson_chi2(S + lim**2 * M + B, data) - poisson_chi2(data, data) == pytest.approx(target, rel=1e-6, abs=0)
 
 
 def test_profiled_gaussian_chi2_free_background_equals_numerical_minimum():
     from scipy import optimize
-
-    from lxenu.stats.chi2 import profiled_gaussian_chi2
 
     rng = np.random.default_rng(3)
     S = rng.uniform(50, 100, 30)

@@ -3,6 +3,7 @@ import pytest
 
 from lxenu.analyses.full_information import MagneticMomentFullFit, SterileFullFit, band_with_errors, mu_limit_table
 from lxenu.analyses.magnetic_moment import MagneticMomentFit
+from lxenu.physics.solar import PRODUCTION_DENSITY_NA_CM3, SolarNeutrinos, survival_probability
 from lxenu.predict.binned import FullInformationPrediction, parse_observables, time_edges_days
 from lxenu.stats.chi2 import delta_chi2_threshold, profiled_gaussian_chi2
 from lxenu.stats.likelihood import BEST_ACTIVITY_RELATIVE_SIGMA
@@ -571,7 +572,6 @@ def test_solar_moment_improves_the_limit(paper, mm_fit, solar_all):
 
 def test_solar_moment_e_is_weighted_by_pee(paper):
     """nu_e only: each solar neutrino counts with its nu_e fraction. One line (pep, 1442 keV) makes it exact."""
-    from lxenu.physics.solar import PRODUCTION_DENSITY_NA_CM3, survival_probability
 
     spectra = {}
     for flavours in ("e", "all"):
@@ -583,7 +583,6 @@ def test_solar_moment_e_is_weighted_by_pee(paper):
 
 
 def test_solar_moment_needs_no_fixed_moment():
-    from lxenu.physics.solar import SolarNeutrinos
 
     with pytest.raises(ValueError, match="mu_nu_muB"):
         SolarNeutrinos(moment_in_fit=True, mu_nu_muB=1e-12)

@@ -29,6 +29,7 @@ from lxenu.analyses.landscape import (
     TARGET_LIMIT,
     _from_json,
     _json_safe,
+    _projections_path,
     _scaled_limit,
     convert_confidence_level,
     experiment_for,
@@ -106,8 +107,6 @@ def test_stored_realistic_analysis_equals_recomputation(stored, preset, source):
 
 def test_stored_file_names_its_command():
     import json
-
-    from lxenu.analyses.landscape import _projections_path
 
     with open(_projections_path(), encoding="utf-8") as fh:
         head = json.load(fh)

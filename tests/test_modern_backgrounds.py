@@ -144,7 +144,6 @@ def test_half_space_escape():
 
 
 def test_bad_edges_named():
-    from lxenu.physics.backgrounds import Xenon136DoubleBeta
 
     with pytest.raises(ValueError, match="edges_keV"):
         Krypton85().events_per_tonne_day([3.0, 2.0])
@@ -247,6 +246,7 @@ from lxenu.physics.backgrounds import (  # noqa: E402
     PB214_EXCITED_LEVELS_KEV,
     PB214_GROUND_STATE_BRANCHING,
     PB214_GROUND_STATE_DEFICIT_1_15_KEV,
+    Xenon136DoubleBeta,
     pb214_single_site_fractions,
 )
 from lxenu.physics.beta_decay import linear_shape_for_window_deficit  # noqa: E402
@@ -401,7 +401,6 @@ def _total(exp, label, top_keV):
 
 def _solar_stated(component, E_nodes, weights):
     """Flux x <P_ee sigma_e + (1 - P_ee) sigma_mu> x electrons per tonne x s per day, independently."""
-    from lxenu.physics.solar import PRODUCTION_DENSITY_NA_CM3
 
     pee = survival_probability(E_nodes, PRODUCTION_DENSITY_NA_CM3[component])
     tmax = t_max_keV(E_nodes)

@@ -12,6 +12,7 @@ from lxenu.experiment.experiment import Experiment  # noqa: E402
 from lxenu.physics import attenuation  # noqa: E402
 from lxenu.predict.binned import FullInformationPrediction  # noqa: E402
 from lxenu.report import plotting_realistic as pr
+from lxenu.report.plotting import COLORS
 
 
 def _labelled(ax):
@@ -98,7 +99,6 @@ def test_isotopes_are_typeset():
 
 
 def test_figures_use_the_book_colours_and_typeset_labels():
-    from lxenu.report.plotting import COLORS
 
     t = np.linspace(0.0, 10.0, 5)
     fig, ax = pr.impurity_rates(t, {"24Na": np.exp(-t), "46Sc": np.full(5, 1e-5)})

@@ -4,7 +4,7 @@ import pytest
 from lxenu.experiment.experiment import Experiment
 from lxenu.experiment.source import Cr51Source
 from lxenu.physics.cross_section import sigma_total
-from lxenu.predict.signal import SignalPrediction
+from lxenu.predict.signal import T_FLOOR_KEV, SignalPrediction
 
 
 def test_paper_signal_events(paper):
@@ -58,7 +58,6 @@ def test_events_fall_as_inverse_square_of_distance():
 def test_smeared_spectrum_conserves_events(paper):
     edges = np.linspace(-20, 620, 3201)
     smeared = SignalPrediction(paper).smeared_events(edges)
-    from lxenu.predict.signal import T_FLOOR_KEV
 
     assert smeared.sum() == pytest.approx(SignalPrediction(paper).total_events(T_min_keV=T_FLOOR_KEV), rel=1e-9, abs=0)
 
