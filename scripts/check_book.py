@@ -23,10 +23,15 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import multiprocessing
+import os
 import shutil
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from playwright.sync_api import sync_playwright
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -236,57 +241,73 @@ def pages_of(html_dir: Path) -> list[Path]:
     return sorted(p for p in html_dir.rglob("*.html") if not (set(p.relative_to(html_dir).parts) & skip))
 
 
-def check(html_dir: Path, screenshots: Path | None, chromium: str, only: list[str] | None = None) -> list[str]:
-    from playwright.sync_api import sync_playwright
+def _check_pages(origin: str, rels: list[str], screenshots: Path | None, chromium: str) -> list[tuple[str, str, list]]:
+    """(page, its status line, its problems) for each page of ``rels``, in one browser."""
+    out = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+        for rel in rels:
+            page = context.new_page()
+            issues = _watch(page, origin)
+            page.goto(f"{origin}/{rel}", wait_until="load")
+            page.wait_for_load_state("networkidle")
+            math = page.evaluate(MATH_CHECK)
+            if math["n_unrendered"]:
+                issues.append(f"{math['n_unrendered']} equations not rendered, e.g. {math['unrendered']}")
+            if math["errors"]:
+                issues.append(f"{math['errors']} MathJax errors")
+            if math["n"] and not math["mathjax"]:
+                issues.append("page has math but MathJax did not load")
+            broken = page.evaluate(IMAGE_CHECK)
+            if broken:
+                issues.append(f"images that did not load: {broken[:3]}")
+            resize_round_trip(page)
+            for o in page.evaluate(OVERFLOW_CHECK):
+                issues.append(f"{o['kind']} wider than its column ({o['width']} px > {o['avail']} px): {o['text']!r}")
+            issues += page.evaluate(SHOWN_PROBLEMS_CHECK)
+            if screenshots:  # before the explorer check moves a slider: the default state
+                shot = screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")
+                issues += whole_page_screenshot(page, shot)
+            for ex in page.evaluate(EXPLORER_CHECK):
+                if ex["blank"] or not ex["changed"]:
+                    issues.append(f"static explorer not working: {ex}")
+            status = "ok" if not issues else "FAIL"
+            line = f"{status:4s} {rel}  (math {math['n']}, images {page.evaluate('document.images.length')})"
+            out.append((rel, line, list(issues)))
+            page.close()
+        browser.close()
+    return out
 
-    problems: list[str] = []
+
+def check(
+    html_dir: Path, screenshots: Path | None, chromium: str, only: list[str] | None = None, jobs: int = 2
+) -> list[str]:
+    """Check the pages (all, or ``only``) with ``jobs`` browsers side by side; print a line per page."""
+    rels = [p.relative_to(html_dir).as_posix() for p in pages_of(html_dir)]
+    if only:
+        rels = [r for r in rels if r in only]
     server, port = serve(html_dir)
     origin = f"http://127.0.0.1:{port}"
     if screenshots:
         screenshots.mkdir(parents=True, exist_ok=True)
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-            context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-            for path in pages_of(html_dir):
-                rel = path.relative_to(html_dir).as_posix()
-                if only and rel not in only:
-                    continue
-                page = context.new_page()
-                issues = _watch(page, origin)
-                page.goto(f"{origin}/{rel}", wait_until="load")
-                page.wait_for_load_state("networkidle")
-                math = page.evaluate(MATH_CHECK)
-                if math["n_unrendered"]:
-                    issues.append(f"{math['n_unrendered']} equations not rendered, e.g. {math['unrendered']}")
-                if math["errors"]:
-                    issues.append(f"{math['errors']} MathJax errors")
-                if math["n"] and not math["mathjax"]:
-                    issues.append("page has math but MathJax did not load")
-                broken = page.evaluate(IMAGE_CHECK)
-                if broken:
-                    issues.append(f"images that did not load: {broken[:3]}")
-                resize_round_trip(page)
-                for o in page.evaluate(OVERFLOW_CHECK):
-                    issues.append(
-                        f"{o['kind']} wider than its column ({o['width']} px > {o['avail']} px): {o['text']!r}"
-                    )
-                issues += page.evaluate(SHOWN_PROBLEMS_CHECK)
-                if screenshots:  # before the explorer check moves a slider: the default state
-                    shot = screenshots / (rel.replace("/", "__").removesuffix(".html") + ".png")
-                    issues += whole_page_screenshot(page, shot)
-                for ex in page.evaluate(EXPLORER_CHECK):
-                    if ex["blank"] or not ex["changed"]:
-                        issues.append(f"static explorer not working: {ex}")
-                status = "ok" if not issues else "FAIL"
-                print(f"{status:4s} {rel}  (math {math['n']}, images {page.evaluate('document.images.length')})")
-                for i in issues:
-                    print(f"       {i}")
-                problems += [f"{rel}: {i}" for i in issues]
-                page.close()
-            browser.close()
+        shares = [rels[i::jobs] for i in range(jobs) if rels[i::jobs]]
+        if len(shares) <= 1:
+            results = _check_pages(origin, rels, screenshots, chromium)
+        else:
+            # separate processes: each drives its own browser (the waits for the pages overlap)
+            with ProcessPoolExecutor(len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_check_pages, origin, share, screenshots, chromium) for share in shares]
+                results = [r for f in futures for r in f.result()]
     finally:
         server.shutdown()
+    problems: list[str] = []
+    for rel, line, issues in sorted(results):
+        print(line)
+        for i in issues:
+            print(f"       {i}")
+        problems += [f"{rel}: {i}" for i in issues]
     return problems
 
 
@@ -301,6 +322,7 @@ def main(argv=None) -> int:
         default=None,
         help="check only this page, relative to HTML_DIR (repeatable), e.g. notebooks/04_magnetic_moment.html",
     )
+    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="browsers side by side (default: 2)")
     args = ap.parse_args(argv)
     if not (args.html_dir / "index.html").exists():
         print(f"no index.html in {args.html_dir}: build the book first (make book)", file=sys.stderr)
@@ -308,7 +330,7 @@ def main(argv=None) -> int:
     if not Path(args.chromium).exists():
         print(f"chromium not found at {args.chromium}: apt-get install chromium", file=sys.stderr)
         return 2
-    problems = check(args.html_dir, args.screenshots, args.chromium, args.page)
+    problems = check(args.html_dir, args.screenshots, args.chromium, args.page, max(1, args.jobs))
     n = len(args.page) if args.page else len(pages_of(args.html_dir))
     print(f"\n{n} pages checked, {len(problems)} problems")
     return 1 if problems else 0
