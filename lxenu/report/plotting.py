@@ -48,7 +48,7 @@ from .tables import typeset_isotopes
 COLORS = {
     # energy spectra: the signal and its parts
     "signal": "#0072B2",  # the SM nu_e e signal, and the 750 keV line
-    "430 keV line": "#332288",
+    "430 keV line": "#88CCEE",
     "magnetic": "#CC79A7",  # signal with a magnetic moment
     "oscillated": "#882255",  # signal with sterile-neutrino oscillations
     # backgrounds
