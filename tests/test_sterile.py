@@ -114,6 +114,25 @@ def test_contour_from_grid_matches_root_finding(fit):
     np.testing.assert_allclose(from_grid, exact, rtol=0.01)
 
 
+def test_contour_from_grid_interpolates_each_case_exactly(fit):
+    """A synthetic chi^2 grid, one dm2 column per case: crossing between two positive grid points
+    (log interpolation), next to a grid point at 0 (linear), already above at the first point,
+    exactly at the threshold (counts as excluded), never above (inf), and a second crossing later
+    (the first one counts)."""
+    thr = fit.delta_chi2
+    s = np.array([0.0, 0.01, 0.1, 1.0])
+    c = np.zeros((4, 6))
+    c[:, 0] = [0.0, 0.5 * thr, 0.5 * thr, 1.5 * thr]  # crosses halfway between 0.1 and 1 (in log)
+    c[:, 1] = [0.0, 2.0 * thr, 3.0 * thr, 4.0 * thr]  # crosses halfway between 0 and 0.01 (linear)
+    c[:, 2] = [2.0 * thr, 3.0 * thr, 4.0 * thr, 5.0 * thr]  # excluded at the first point
+    c[:, 3] = [0.0, 0.0, thr, 2.0 * thr]  # exactly at the threshold at 0.1
+    c[:, 4] = [0.0, 0.1 * thr, 0.2 * thr, 0.9 * thr]  # never
+    c[:, 5] = [0.0, 0.25 * thr, 1.25 * thr, 0.0]  # first crossing between 0.01 and 0.1
+    got = fit.contour_from_grid(s, np.arange(1.0, 7.0), chi2=c)
+    want = [10 ** (-1 + 0.5), 0.005, 0.0, 0.1, np.inf, 10 ** (-2 + 0.75)]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+
+
 def test_bad_sterile_input(fit):
     with pytest.raises(ValueError, match="sin2_2theta"):
         fit.chi2(1.5, 1.0)
