@@ -202,3 +202,9 @@ def test_be7_line_rate_matches_borexino_scaled_to_xenon():
         solar.line_rate_per_tonne_day("7Be", 750.0)
     with pytest.raises(ValueError, match="component"):
         solar.line_rate_per_tonne_day("pp", 300.0)
+
+
+def test_a_model_without_components_gives_zero_in_every_bin():
+    edges = [1.0, 2.0, 5.0, 140.0]
+    rate = events_per_tonne_day(BackgroundModel(components=()), edges)
+    assert rate.shape == (3,) and np.all(rate == 0.0)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from lxenu.analyses.magnetic_moment import MagneticMomentFit
+from lxenu.constants import MU_UNIT
 from lxenu.experiment.experiment import Experiment
 from lxenu.predict.backgrounds import background_events_in_window
 from lxenu.predict.signal import SignalPrediction
@@ -45,6 +46,17 @@ def test_paper_limit_at_2_keV(mm_fit):
 def test_limit_is_where_delta_chi2_reaches_threshold(mm_fit):
     lim = mm_fit.limit(2.0)
     assert mm_fit.chi2(lim) == pytest.approx(mm_fit.delta_chi2, rel=1e-6, abs=0)
+
+
+def test_chi2_uses_the_threshold_it_is_given(mm_fit):
+    """chi^2 at another threshold is the Poisson chi^2 of that threshold's spectra, and the limit
+    there is where that chi^2 reaches the threshold value."""
+    mu = 5e-12
+    _, S, M, B = mm_fit.spectra(5.0)
+    x = (mu / MU_UNIT) ** 2
+    assert mm_fit.chi2(mu, threshold_keV=5.0) == pytest.approx(poisson_chi2(S + x * M + B, S + B), rel=1e-12, abs=0)
+    assert mm_fit.chi2(mu, threshold_keV=5.0) < mm_fit.chi2(mu)  # less of the 1/T rise above 5 keV
+    assert mm_fit.chi2(mm_fit.limit(5.0), threshold_keV=5.0) == pytest.approx(mm_fit.delta_chi2, rel=1e-6, abs=0)
 
 
 def test_two_sided_convention_is_weaker(paper, mm_fit):

@@ -15,6 +15,7 @@ from lxenu.experiment.geometry import CylindricalDetector, SphericalDetector
 from lxenu.experiment.source import LineSource
 from lxenu.kinematics import max_recoil_keV
 from lxenu.physics import oscillation as osc
+from lxenu.physics.backgrounds import Krypton85, Radon222, Xenon136DoubleBeta
 from lxenu.physics.beta_decay import fermi_function
 from lxenu.physics.cross_section import dsigma_dT, t_max_keV
 from lxenu.physics.double_beta import BA136_Z, XE136_A, XE136_Q_KEV, summed_energy_pdf
@@ -184,3 +185,41 @@ def test_expected_band_is_the_quantiles_of_the_toys():
     assert band["-1sigma"] == pytest.approx(np.quantile(lim, 0.15865525393145707), rel=1e-12, abs=0)
     assert band["+2sigma"] == pytest.approx(np.quantile(lim, 0.9772498680518208), rel=1e-12, abs=0)
     assert band["-2sigma"] < band["-1sigma"] < band["median"] < band["+1sigma"] < band["+2sigma"]
+
+
+@pytest.mark.parametrize(
+    "component",
+    [Krypton85(), Krypton85(main_branch_shape="unique_first_forbidden_coulomb"), Radon222(), Xenon136DoubleBeta()],
+    ids=["85Kr", "85Kr Coulomb", "222Rn", "136Xe"],
+)
+def test_background_density_integrates_to_its_bin_counts(component):
+    """The spectral density dN/dE (plots) and the exact bin integrals (fits) are one spectrum."""
+    edges = np.array([0.5, 2.0, 10.0, 60.0, 140.0, 300.0, 559.0])
+    bins = component.events_per_tonne_day(edges)
+    density = [
+        integrate.quad(component.spectrum_per_tonne_day_keV, a, b, limit=200)[0] for a, b in zip(edges[:-1], edges[1:])
+    ]
+    np.testing.assert_allclose(density, bins, rtol=1e-7, atol=0)
+
+
+@pytest.mark.parametrize(
+    "det",
+    [CylindricalDetector(height_m=1.0, diameter_m=0.8, gap_m=0.5), SphericalDetector(radius_m=1.0, distance_m=3.0)],
+    ids=["cylinder", "sphere"],
+)
+def test_uniform_points_fill_the_volume_evenly(det):
+    """Uniform in volume: inside, azimuthally symmetric about the axis, and as much volume in the
+    inner as in the outer half of the distance-from-axis (cylinder) or radius cubed (sphere)."""
+    n = 200_000
+    p = det.sample_uniform_points_cm(n, np.random.default_rng(11))
+    assert det.contains(p).all()
+    five_sigma = 5.0 * np.sqrt(0.25 / n)
+    assert np.mean(p[:, 0] > 0) == pytest.approx(0.5, abs=five_sigma)
+    assert np.mean(p[:, 1] > 0) == pytest.approx(0.5, abs=five_sigma)
+    assert np.mean(np.abs(p[:, 0]) > np.abs(p[:, 1])) == pytest.approx(0.5, abs=five_sigma)
+    if isinstance(det, CylindricalDetector):
+        inner = np.hypot(p[:, 0], p[:, 1]) < det.radius_cm / np.sqrt(2.0)
+    else:
+        centre = np.array([0.0, 0.0, det.distance_cm])
+        inner = np.linalg.norm(p - centre, axis=1) ** 3 < 0.5 * det.radius_cm**3
+    assert inner.mean() == pytest.approx(0.5, abs=five_sigma)

@@ -96,3 +96,8 @@ def test_bad_run_plan(kwargs, name):
 def test_decays_between_rejects_reversed_window():
     with pytest.raises(ValueError, match="t_stop_days"):
         Cr51Source().decays_between(10, 5)
+
+
+def test_four_lines_keeps_the_other_settings():
+    src = Cr51Source.four_lines(activity_MCi=3.4, mean_life_days=39.96)
+    assert src.lines == CR51_FOUR_LINES and src.activity_MCi == 3.4 and src.mean_life_days == 39.96

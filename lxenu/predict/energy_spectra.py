@@ -170,16 +170,6 @@ class EnergySpectra:
             parts = np.vstack([self._partial_cumulative(threshold_keV), cum[k:]])
         return edges, np.diff(parts, axis=0)
 
-    def analysis_edges_keV(self, threshold_keV: float) -> np.ndarray:
-        """Bin edges from the threshold to ``max_keV``: the grid's, with a narrower first bin
-        when the threshold falls between two grid edges."""
-        check_range("threshold_keV", threshold_keV, 0.1, self.max_keV, high_inclusive=False, unit="keV")
-        grid = self.grid_edges_keV
-        k = int(np.searchsorted(grid, threshold_keV - 1e-9, side="left"))
-        if abs(grid[min(k, grid.size - 1)] - threshold_keV) < 1e-9:
-            return grid[k:]
-        return np.concatenate([[threshold_keV], grid[k:]])
-
     def spectra(self, threshold_keV: float):
         """(edges, S, M, B) on the analysis bins from ``threshold_keV`` to ``max_keV``.
 
