@@ -181,14 +181,20 @@ def recoil_spectrum(experiment, ax=None, mu_nu_muB: float = 0.0, window=(2.0, 14
     """True and smeared signal spectra dN/dT (events/keV)."""
     fig, ax = _axes(ax)
     sig = SignalPrediction(experiment)
-    edges = np.arange(0.0, sig.max_recoil_keV + 10.0, 1.0)
+    res = experiment.resolution
+    tail_keV = 5.0 * float(res.sigma_keV(sig.max_recoil_keV))  # the smeared edge, to 5 sigma
+    edges = np.arange(0.0, sig.max_recoil_keV + tail_keV + 1.0, 1.0)
     centres = 0.5 * (edges[1:] + edges[:-1])
     true = sig.true_events(np.clip(edges, 1e-3, None), mu_nu_muB)
     smeared = sig.smeared_events(edges, mu_nu_muB)
     ax.step(
         centres, true, where="mid", color=COLORS["reference"], ls=LINESTYLES["reference"], label="true recoil energy"
     )
-    ax.step(centres, smeared, where="mid", color=COLORS["signal"], label=r"smeared, $\sigma = 0.20\sqrt{T}$")
+    if res.constant == 0.0 and res.noise_keV == 0.0:
+        smeared_label = rf"smeared, $\sigma = {res.stochastic_keV_sqrt:.2f}\,\sqrt{{T/\mathrm{{keV}}}}$ keV"
+    else:
+        smeared_label = "smeared (the experiment's resolution)"
+    ax.step(centres, smeared, where="mid", color=COLORS["signal"], label=smeared_label)
     ax.axvspan(*window, color=COLORS["signal"], alpha=0.07, label=f"{window[0]:g}–{window[1]:g} keV window")
     ax.set_xlabel("electron recoil energy [keV]")
     ax.set_ylabel("events / keV (100 days)")
