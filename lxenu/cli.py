@@ -175,7 +175,19 @@ def experiment_from_args(args) -> Experiment:
             Experiment.from_dict(table, where=label)
         except ValueError as err:
             raise ValueError(f"{flag}: {err}") from None
+    args.experiment_label = label.removesuffix(".toml") if args.experiment in experiment_presets() else label
+    args.experiment_changes = [f"{flag}={value}" if flag.startswith("--set ") else flag for flag, _, value in changes]
     return Experiment.from_dict(table, where=label)
+
+
+def experiment_header(exp: Experiment, args) -> str:
+    """One line naming the experiment as the user gave it: the preset (with its description) or
+    the file, and the options that changed it (the description no longer applies then)."""
+    changes = getattr(args, "experiment_changes", [])
+    text = f"experiment: {getattr(args, 'experiment_label', exp.name)}"
+    if changes:
+        return f"{text}, changed by {', '.join(changes)}"
+    return f"{text} ({exp.description})" if exp.description else text
 
 
 @contextmanager
@@ -204,7 +216,7 @@ def cmd_summary(args) -> int:
     if args.json:
         print(json.dumps({k: _clean(v) for k, v in result.items()}))
     else:
-        print(f"experiment: {exp.name} ({exp.description})")
+        print(experiment_header(exp, args))
         print(format_table(result, exp))
     return 0
 
@@ -230,6 +242,7 @@ def cmd_sterile(args) -> int:
     else:
         cl = 100 * fit.confidence_level
         method = "Feldman-Cousins" if args.method == "fc" else "Wilks, 2 dof"
+        print(f"{experiment_header(exp, args)}; observables {args.observables}")
         print(f"{'dm2 [eV^2]':>12s} {f'sin^2 2theta ({cl:g}% CL, {method})':>36s}")
         for m, r in zip(dm2, reach):
             print(f"{m:12.4g} {('no exclusion' if not np.isfinite(r) else f'{r:.4f}'):>36s}")
@@ -273,9 +286,14 @@ def cmd_mu(args) -> int:
         return 0
     cl = 100 * fit.confidence_level
     text = "no exclusion" if not math.isfinite(limit) else f"{limit:.4g} mu_B"
+
+    def assumption(sigma):
+        return "free" if sigma is None else "known" if sigma == 0 else f"Gaussian prior {100 * sigma:g} %"
+
+    print(experiment_header(exp, args))
     print(
-        f"experiment: {exp.name}; observables {fit.observables}; signal normalisation {out['signal_norm_sigma']}, "
-        f"background normalisation {out['background_norm_sigma']}"
+        f"observables {fit.observables}; signal normalisation {assumption(signal)}, "
+        f"background normalisation {assumption(background)}"
     )
     print(f"mu_nu upper limit ({cl:g} % CL, {fit.convention.replace('_', '-')}): {text}")
     if args.band:
@@ -292,6 +310,7 @@ def cmd_scan(args) -> int:
     if args.json:
         print(json.dumps({"threshold_keV": thresholds.tolist(), "mu_limit": limits.tolist()}))
     else:
+        print(experiment_header(exp, args))
         print(f"{'threshold [keV]':>16s} {'mu_nu limit [mu_B]':>20s}")
         for t, lim in zip(thresholds, limits):
             print(f"{t:16.3g} {lim:20.4g}")
@@ -590,6 +609,10 @@ def main(argv=None) -> int:
         warnings.simplefilter("error", RuntimeWarning)
         try:
             return args.func(args)
+        except BrokenPipeError:  # the reader went away (`lxenu summary | head -1`): stop quietly
+            # what is still buffered goes to /dev/null, so that the flush at exit cannot fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         except ValueError as err:
             print(f"lxenu: error: {err}", file=sys.stderr)
             return 2

@@ -44,7 +44,22 @@ def test_summary_reproduces_paper(base):
 def test_summary_table(capsys):
     code, out, _ = run(capsys, "summary")
     assert code == 0
-    assert "signal_events" in out and "paper" in out
+    lines = out.splitlines()
+    assert lines[0].startswith("experiment: paper2014 (") and "paper" in lines[1]
+    assert any(x.startswith("mu_nu limit [mu_B], 95 % CL ") and "0.978" in x for x in lines)
+    assert any(x.startswith("signal events, 2-140 keV ") for x in lines)
+
+
+def test_header_names_the_file_and_the_changes(capsys, tmp_path):
+    f = tmp_path / "mine.toml"
+    f.write_text("[run]\ndays = 50\n")
+    code, out, _ = run(capsys, "mu", "--experiment", str(f), "--source", "ar37", "--set", "run.deployments=2")
+    assert code == 0
+    assert out.splitlines()[0] == f"experiment: {f}, changed by --source ar37, --set run.deployments=2"
+    code, out, _ = run(capsys, "mu", "--background-norm-sigma", "0.01")
+    assert (
+        out.splitlines()[1] == "observables T; signal normalisation known, background normalisation Gaussian prior 1 %"
+    )
 
 
 def test_source_strength_option(capsys, base):
@@ -119,6 +134,17 @@ def test_python_m_lxenu_end_to_end():
     )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("lxenu: error: --set detector.height_m") and len(proc.stderr.splitlines()) == 1
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`lxenu experiment --list | head -1`: the reader closes the pipe before lxenu writes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lxenu", "experiment", "--list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0
+    assert err == ""
 
 
 def test_sterile_json(capsys):

@@ -96,7 +96,7 @@ def test_summary_compares_with_the_paper_only_for_the_paper_set_up(default_summa
 
 def test_threshold_flag_is_not_compared_with_the_paper(capsys):
     assert main(["summary", "--threshold-kev", "1"]) == 0
-    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("mu_limit"))
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("mu_nu limit"))
     assert "not the paper's set-up" in line and "4.9e-12" not in line
 
 

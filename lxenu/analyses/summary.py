@@ -181,11 +181,30 @@ def format_value(x) -> str:
     return f"{x:.4g}"
 
 
+def summary_labels(experiment: Experiment | None = None) -> dict[str, str]:
+    """What each summary key is, with its unit and the experiment's windows, for tables."""
+    exp = Experiment() if experiment is None else experiment
+    mm = exp.analysis.magnetic_moment
+    lo, hi = sterile_window_keV(exp)
+    mm_window = f"{mm.threshold_keV:g}-{mm.max_keV:g} keV"
+    st_window = f"{lo:g}-{hi:.0f} keV"
+    return {
+        "signal_events": "signal events, all energies",
+        "signal_events_window": f"signal events, {mm_window}",
+        "background_events_window": f"background events, {mm_window}",
+        "mu_limit": f"mu_nu limit [mu_B], {100 * mm.confidence_level:g} % CL",
+        "sterile_signal_events": f"signal events, {st_window}",
+        "sterile_background_events": f"background events, {st_window}",
+        "sterile_background_xe136": f"  of which 136Xe, {st_window}",
+    }
+
+
 def format_table(summary: dict, experiment: Experiment | None = None) -> str:
     """A readable table of the summary next to the paper (where comparable)."""
-    lines = [f"{'quantity':28s} {'paper':>12s} {'lxenu':>12s} {'ratio':>7s}  note", "-" * 70]
+    labels = summary_labels(experiment)
+    lines = [f"{'quantity':34s} {'paper':>10s} {'lxenu':>10s} {'ratio':>6s}  note", "-" * 72]
     for key, paper, ours, ratio, note in comparison_rows(summary, experiment):
         p, o = format_value(paper), format_value(ours)
         r = "-" if ratio is None else f"{ratio:.3f}"
-        lines.append(f"{key:28s} {p:>12s} {o:>12s} {r:>7s}  {note}".rstrip())
+        lines.append(f"{labels.get(key, key):34s} {p:>10s} {o:>10s} {r:>6s}  {note}".rstrip())
     return "\n".join(lines)
