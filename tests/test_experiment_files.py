@@ -234,6 +234,7 @@ def _write(tmp_path, text):
         ('[detector]\ngeometry = "cube"\n', "cube"),
         ('[detector]\ntarget = "argon"\n', "argon"),
         ('[detector]\ngeometry = "sphere"\n', "pseudocumene"),
+        ('[detector]\ngeometry = "sphere"\nradius_m = 1.0\nheight_m = 1.0\n', "height_m belong"),
         ('colour = "blue"\n', "colour"),
         ("[detector\n", "TOML"),
     ],

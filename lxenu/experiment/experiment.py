@@ -343,6 +343,17 @@ def _detector_from_table(table, where: str):
     if "density_g_cm3" not in table and isinstance(table.get("target"), str) and table["target"] in TARGETS:
         # a file that names its target but no density gets the target's nominal density
         table["density_g_cm3"] = TARGETS[table["target"]].density_g_cm3
+    own = {f.name for f in dataclasses.fields(GEOMETRIES[geometry])}
+    foreign = sorted(
+        k
+        for k in table
+        if k not in own and any(k in {f.name for f in dataclasses.fields(c)} for c in GEOMETRIES.values())
+    )
+    if foreign:
+        raise ValueError(
+            f"{where}: {', '.join(foreign)} belong(s) to another geometry; geometry = {geometry!r} takes "
+            f"{', '.join(sorted(own))} (write them in the [detector] table of an experiment file)"
+        )
     return build(GEOMETRIES[geometry], table, where)
 
 
