@@ -13,12 +13,14 @@ from lxenu.constants import ELECTRON_MASS_KEV, MU_UNIT
 from lxenu.experiment.experiment import Experiment
 from lxenu.experiment.geometry import CylindricalDetector, SphericalDetector
 from lxenu.experiment.source import LineSource
+from lxenu.experiment.target import TARGETS
 from lxenu.kinematics import max_recoil_keV
 from lxenu.physics import oscillation as osc
 from lxenu.physics.backgrounds import Krypton85, Radon222, Xenon136DoubleBeta
-from lxenu.physics.beta_decay import fermi_function
+from lxenu.physics.beta_decay import BetaBranch, fermi_function
 from lxenu.physics.cross_section import dsigma_dT, t_max_keV
 from lxenu.physics.double_beta import BA136_Z, XE136_A, XE136_Q_KEV, summed_energy_pdf
+from lxenu.physics.solar import SolarNeutrinos
 from lxenu.predict.signal import SignalPrediction
 from lxenu.stats.chi2 import poisson_chi2
 
@@ -189,8 +191,14 @@ def test_expected_band_is_the_quantiles_of_the_toys():
 
 @pytest.mark.parametrize(
     "component",
-    [Krypton85(), Krypton85(main_branch_shape="unique_first_forbidden_coulomb"), Radon222(), Xenon136DoubleBeta()],
-    ids=["85Kr", "85Kr Coulomb", "222Rn", "136Xe"],
+    [
+        Krypton85(),
+        Krypton85(main_branch_shape="unique_first_forbidden_coulomb"),
+        Radon222(),
+        Xenon136DoubleBeta(),
+        Xenon136DoubleBeta(spectrum_model="primakoff_rosen"),
+    ],
+    ids=["85Kr", "85Kr Coulomb", "222Rn", "136Xe", "136Xe Primakoff-Rosen"],
 )
 def test_background_density_integrates_to_its_bin_counts(component):
     """The spectral density dN/dE (plots) and the exact bin integrals (fits) are one spectrum."""
@@ -223,3 +231,31 @@ def test_uniform_points_fill_the_volume_evenly(det):
         centre = np.array([0.0, 0.0, det.distance_cm])
         inner = np.linalg.norm(p - centre, axis=1) ** 3 < 0.5 * det.radius_cm**3
     assert inner.mean() == pytest.approx(0.5, abs=five_sigma)
+
+
+def test_sphere_contains_exactly_its_volume():
+    det = SphericalDetector(radius_m=1.0, distance_m=3.0)
+    c = np.array([0.0, 0.0, 300.0])
+    axes = np.eye(3)
+    inside = np.vstack([c + 99.9 * a for a in axes] + [c - 99.9 * a for a in axes] + [c + 57.0 * np.ones(3)])
+    outside = np.vstack([c + 100.1 * a for a in axes] + [c - 100.1 * a for a in axes] + [c + 58.0 * np.ones(3)])
+    assert det.contains(inside).all() and not det.contains(outside).any()
+
+
+def test_mean_energy_of_a_branch_to_an_excited_level():
+    """214Pb to the 295 keV level of 214Bi: the beta's kinetic energy runs from 0 to the branch's
+    endpoint, the deposited energy is shifted by the level; the mean is of the beta alone."""
+    Q, level = 1019.0 - 295.2, 295.2
+    branch = BetaBranch(Q, 83, 214, 1.0, level)
+    quad, _ = integrate.quad(lambda T: T * branch.pdf(T + level), 0.0, Q, limit=200)
+    assert branch.mean_kinetic_energy_keV() == pytest.approx(quad, rel=1e-6, abs=0)
+    assert 0.3 * Q < branch.mean_kinetic_energy_keV() < 0.5 * Q
+
+
+def test_solar_rate_scales_with_the_targets_electrons():
+    """Without atomic binding the solar nu-e rate per tonne is proportional to electrons per tonne."""
+    solar = SolarNeutrinos()
+    edges = np.array([1.0, 10.0, 100.0, 500.0])
+    xe, pc = TARGETS["xenon"], TARGETS["pseudocumene"]
+    ratio = solar.events_per_tonne_day(edges, pc) / solar.events_per_tonne_day(edges, xe)
+    np.testing.assert_allclose(ratio, pc.electrons_per_tonne / xe.electrons_per_tonne, rtol=1e-12)
