@@ -134,3 +134,15 @@ def test_binding_only_lowers_and_vanishes_above_k_shell():
 def test_bad_neutrino_energy(bad):
     with pytest.raises(ValueError, match="E_keV"):
         weak_dsigma_dT(1.0, bad)
+
+
+def test_total_cross_section_passes_on_its_settings():
+    """dsigma_dT is the weak part at the given sin^2(theta_W) and flavour plus the magnetic part."""
+    T, E = np.array([1.0, 50.0, 300.0]), 750.0
+    for s2w, flavour in ((0.25, "e"), (0.2312, "mu")):
+        np.testing.assert_allclose(
+            dsigma_dT(T, E, mu_nu_muB=3e-11, flavour=flavour, sin2_theta_w=s2w),
+            weak_dsigma_dT(T, E, flavour, s2w) + magnetic_dsigma_dT(T, E, 3e-11),
+            rtol=1e-14,
+        )
+    assert np.all(np.abs(dsigma_dT(T, E, sin2_theta_w=0.25) / dsigma_dT(T, E) - 1.0) > 0.02)
