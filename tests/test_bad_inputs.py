@@ -7,6 +7,7 @@ line and experiment files in ``test_experiment_files.py`` and below.
 import numpy as np
 import pytest
 
+from lxenu.analyses.full_information import MagneticMomentFullFit
 from lxenu.analyses.magnetic_moment import MagneticMomentFit
 from lxenu.analyses.sterile import SterileFit
 from lxenu.analyses.summary import compute_summary
@@ -25,6 +26,7 @@ from lxenu.physics.solar import SolarNeutrinos
 from lxenu.predict.backgrounds import background_events_in_window, events_per_tonne_day
 from lxenu.predict.response import energy_response_matrix, window_efficiency
 from lxenu.predict.signal import SignalPrediction, fine_true_edges_keV
+from lxenu.report import explorer
 from lxenu.stats.chi2 import delta_chi2_threshold, poisson_chi2, profiled_gaussian_chi2
 
 NAN = float("nan")
@@ -203,6 +205,8 @@ CASES = [
     ("fit window above edge", lambda f: MagneticMomentFit(max_keV=1000.0), "max_keV"),
     ("fit convention", lambda f: MagneticMomentFit(convention="two-sided"), "convention"),
     ("fit not an experiment", lambda f: MagneticMomentFit("paper2014"), "experiment"),
+    ("full fit not an experiment", lambda f: MagneticMomentFullFit("paper2014"), "experiment"),
+    ("explorer inputs not an experiment", lambda f: explorer.sterile_inputs("paper2014"), "experiment"),
     ("limit threshold negative", lambda f: f["mm"].limit(-1.0), "threshold_keV"),
     ("limit threshold nan", lambda f: f["mm"].limit(NAN), "threshold_keV"),
     ("limit threshold above window", lambda f: f["mm"].limit(200.0), "threshold_keV"),

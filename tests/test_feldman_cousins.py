@@ -308,7 +308,7 @@ def test_bad_input_of_the_curves_and_surfaces(fit, model):
         fc.fc_sensitivity(fit, [1.0], cl=1.5)
     with pytest.raises(ValueError, match="dm2_values must lie in"):
         fc.fc_sensitivity(fit, [-1.0])
-    with pytest.raises(ValueError, match="critical must be a scalar or broadcast"):
+    with pytest.raises(ValueError, match="critical_values must be a scalar or broadcast"):
         fc.exclusion_bands(fit, s, [1.0, 2.0], np.ones((2, 2)), n_toys=2)
     with pytest.raises(ValueError, match="seed must lie in"):
         fc.exclusion_bands(fit, s, [1.0], 5.99, n_toys=2, seed=-1)

@@ -395,6 +395,15 @@ def test_sterile_L_is_the_paper_analysis(sterile_L):
     )
 
 
+def test_no_exclusion_is_inf_as_in_the_paper_analysis(sterile_L, sterile_LT):
+    """Where nothing is excluded (dm2 far below the detector's reach) both analyses say inf, not NaN."""
+    tiny = [1e-4, 1e-3]
+    assert np.all(np.isinf(sterile_L.distance_fit.sensitivity(tiny)))
+    assert np.all(np.isinf(sterile_L.sensitivity(tiny))) and np.all(np.isinf(sterile_LT.sensitivity(tiny)))
+    with pytest.raises(ValueError, match="dm2_values"):
+        sterile_LT.sensitivity(["1"])
+
+
 def test_sterile_LT_sums_to_L(sterile_L, sterile_LT):
     np.testing.assert_allclose(
         sterile_LT.signal_no_oscillation.sum(axis=0), sterile_L.signal_no_oscillation[0], rtol=1e-10

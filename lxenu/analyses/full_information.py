@@ -36,7 +36,7 @@ from ..predict.response import energy_response_matrix
 from ..predict.signal import SignalPrediction, fine_true_edges_keV
 from ..stats.chi2 import delta_chi2_threshold
 from ..stats.likelihood import PoissonNuisanceModel, check_norm_sigma, profile_gaussian_quadratic, source_off_sigma
-from ..validation import check_integer, check_non_negative, check_positive, check_range
+from ..validation import as_float_array, check_integer, check_non_negative, check_positive, check_range
 from .magnetic_moment import MagneticMomentFit
 from .sterile import SterileFit, bin_averaged_sin2, sterile_window_keV
 
@@ -523,11 +523,12 @@ class SterileFullFit:
         return self._chi2_from_sums(s[:, None], A1[None, :], A2[None, :], E[None, :, :])
 
     def sensitivity(self, dm2_values) -> np.ndarray:
-        """Smallest sin^2 2theta excluded at the fit's CL (2 dof) for each dm2; NaN where none."""
-        dm2 = np.atleast_1d(np.asarray(dm2_values, dtype=float))
+        """Smallest sin^2 2theta excluded at the fit's CL (2 dof) for each dm2; ``inf`` where nothing
+        is (no exclusion, as :meth:`lxenu.analyses.sterile.SterileFit.sensitivity`)."""
+        dm2 = np.atleast_1d(as_float_array("dm2_values", dm2_values))
         check_positive("dm2_values", dm2, "eV^2")
         A1, A2, E = self._dm2_sums(dm2.ravel())
-        out = np.full(dm2.size, np.nan)
+        out = np.full(dm2.size, np.inf)
         for j in range(dm2.size):
 
             def excess(s, j=j):
@@ -539,6 +540,6 @@ class SterileFullFit:
 
     def contour_from_grid(self, sin2_2theta_values, dm2_values, chi2=None) -> np.ndarray:
         """Per dm2 column of a grid, the sin^2 2theta where chi^2 first crosses the threshold
-        (as :meth:`lxenu.analyses.sterile.SterileFit.contour_from_grid`); NaN where it never does."""
+        (as :meth:`lxenu.analyses.sterile.SterileFit.contour_from_grid`); ``inf`` where it never does."""
         c = self.chi2_grid(sin2_2theta_values, dm2_values) if chi2 is None else chi2
         return self.distance_fit.contour_from_grid(sin2_2theta_values, dm2_values, chi2=c)

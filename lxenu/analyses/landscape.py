@@ -138,7 +138,7 @@ class Projection:
     """Expected sensitivities of one detector preset with one source (Asimov, no fluctuations).
 
     ``mu_*_muB`` are one-sided 95 % CL limits (mu_B); ``sterile_*`` the smallest excluded
-    sin^2 2theta at 95 % CL, 2 dof, at each of ``dm2_eV2`` (NaN where nothing is excluded).
+    sin^2 2theta at 95 % CL, 2 dof, at each of ``dm2_eV2`` (``inf`` where nothing is excluded).
     With curves: ``reach_*`` the same on ``reach_dm2_eV2``; ``shares_*`` the excluded share of
     each region of :data:`SHARE_REGIONS`; ``activity_paper_MCi`` the activity whose expected
     one-sided limit at the target's CL equals the target (:data:`TARGET_LIMIT`) at each of

@@ -31,7 +31,7 @@ from functools import cached_property
 import numpy as np
 
 from ..experiment.experiment import Experiment
-from ..validation import check_non_negative, check_positive, check_range
+from ..validation import check_instance, check_non_negative, check_positive, check_range
 from .distance_response import analysis_edges_cm, smear_distance_1d
 from .energy_spectra import EnergySpectra
 
@@ -149,6 +149,7 @@ class FullInformationPrediction:
         energy_spectra: EnergySpectra | None = None,
     ):
         self.experiment = Experiment() if experiment is None else experiment
+        check_instance("experiment", self.experiment, Experiment, "an Experiment (Experiment.from_file('xenonnt'))")
         mm = self.experiment.analysis.magnetic_moment
         threshold_keV = mm.threshold_keV if threshold_keV is None else threshold_keV
         max_keV = mm.max_keV if max_keV is None else max_keV

@@ -53,7 +53,7 @@ from ..analyses.sterile import SterileFit, sterile_window_keV
 from ..constants import MU_UNIT
 from ..experiment.experiment import Experiment
 from ..predict.backgrounds import background_events_in_window
-from ..validation import as_float_array, check_integer, check_range
+from ..validation import as_float_array, check_instance, check_integer, check_range
 from .plotting import COLORS, draw_reactor_anomaly
 
 #: Energy bins of the explorer's mu analysis, keV: the fit's 0.1 keV bins from 0.5 to 20 keV, then 1 keV.
@@ -142,6 +142,7 @@ def mu_spectra(experiment: Experiment) -> dict:
 def sterile_inputs(experiment: Experiment, response=None, n_mc: int = 200_000):
     """(inputs, response): per reco-distance bin S0, background shape and deficits D(dm^2) of the
     paper's distance fit, and the distance response (to reuse for the other source)."""
+    check_instance("experiment", experiment, Experiment, "an Experiment (e.g. Experiment.from_file('xenonnt'))")
     exp = experiment.with_options(xe136_depletion=0.0)
     fit = SterileFit.for_experiment(exp, n_mc=n_mc, response=response)
     lo, hi = sterile_window_keV(exp)

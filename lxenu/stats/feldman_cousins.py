@@ -751,6 +751,21 @@ def asimov_delta_chi2(fit, s_grid, m_grid, dm2_profile_eV2=None) -> np.ndarray:
     return delta_chi2_surface(model, model.signal_no_osc + model.background, s_grid, m_grid, dm2_profile_eV2)
 
 
+def _checked_critical(name: str, critical, shape: tuple) -> np.ndarray:
+    """Critical values (>= 0: a scalar for Wilks or an (n_s, n_m) map) broadcast to ``shape``."""
+    crit = as_float_array(name, critical)
+    if np.isnan(crit).any() or np.any(crit < 0):
+        raise ValueError(
+            f"{name} must be >= 0 and not NaN; got {critical if crit.ndim == 0 else 'an array with such values'}"
+        )
+    try:
+        return np.broadcast_to(crit, shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a scalar or broadcast to the Delta chi^2 grid's shape {shape}; got shape {crit.shape}"
+        ) from None
+
+
 def exclusion_curve(delta_chi2, critical, s_grid) -> np.ndarray:
     """Per Delta m^2 column, the smallest sin^2 2theta where Delta chi^2 > critical.
 
@@ -767,17 +782,7 @@ def exclusion_curve(delta_chi2, critical, s_grid) -> np.ndarray:
         )
     if np.isnan(dchi2).any():
         raise ValueError("delta_chi2 must not contain NaN")
-    crit = as_float_array("critical", critical)
-    if np.isnan(crit).any() or np.any(crit < 0):
-        raise ValueError(
-            f"critical must be >= 0 and not NaN; got {critical if crit.ndim == 0 else 'an array with such values'}"
-        )
-    try:
-        diff = dchi2 - np.broadcast_to(crit, dchi2.shape)
-    except ValueError:
-        raise ValueError(
-            f"critical must be a scalar or broadcast to delta_chi2's shape {dchi2.shape}; got shape {crit.shape}"
-        ) from None
+    diff = dchi2 - _checked_critical("critical", critical, dchi2.shape)
     above = diff > 0
     first = np.argmax(above, axis=-2)  # (..., n_m)
     any_above = np.take_along_axis(above, first[..., None, :], axis=-2)[..., 0, :]
@@ -894,7 +899,7 @@ def exclusion_bands(
     chunk = check_integer("chunk", chunk, 1)
     seed = _check_seed(seed)
     construction = _check_construction(construction)
-    exclusion_curve(np.zeros((s.size, m.size)), critical_values, s)  # checks critical_values up front
+    _checked_critical("critical_values", critical_values, (s.size, m.size))
     rng = np.random.default_rng(seed)
     curves = []
     for start in range(0, n_toys, chunk):
