@@ -226,6 +226,7 @@ def cmd_sterile(args) -> int:
     dm2 = np.array(args.dm2 if args.dm2 else [0.5, 1.0, 2.0, 5.0, 10.0], dtype=float)
     if args.method == "fc" and args.observables != "L":
         raise ValueError("--method fc works with --observables L (the Feldman-Cousins map is built for the L fit)")
+    _toy_options(args, uses_toys=args.method == "fc", what="--method fc", toys=300, seed=1998)
     check_range("--dm2", dm2, 0.0, MAX_DM2_EV2, low_inclusive=False, unit="eV^2")
     fit = SterileFit.for_experiment(exp) if args.observables == "L" else SterileFullFit(exp, observables="LT")
     if args.method == "fc":
@@ -262,8 +263,18 @@ def _norm_sigma(flag: str, text: str):
     return value
 
 
+def _toy_options(args, uses_toys: bool, what: str, toys: int, seed: int) -> None:
+    """Fill in --toys and --seed, which only the toy-based option uses; given without it, an error."""
+    given = [flag for flag, value in (("--toys", args.toys), ("--seed", args.seed)) if value is not None]
+    if given and not uses_toys:
+        raise ValueError(f"{' and '.join(given)} only appl{'y' if len(given) > 1 else 'ies'} with {what}")
+    args.toys = toys if args.toys is None else args.toys
+    args.seed = seed if args.seed is None else args.seed
+
+
 def cmd_mu(args) -> int:
     exp = experiment_from_args(args)
+    _toy_options(args, uses_toys=args.band, what="--band", toys=200, seed=20141104)
     signal = _norm_sigma("--signal-norm-sigma", args.signal_norm_sigma)
     background = _norm_sigma("--background-norm-sigma", args.background_norm_sigma)
     fit = MagneticMomentFullFit(
@@ -470,14 +481,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--toys",
         type=int,
-        default=300,
+        default=None,
         metavar="N",
         help="toys per grid point for --method fc, 50-100000 (default: 300). Example: --toys 1000",
     )
     p.add_argument(
         "--seed",
         type=int,
-        default=1998,
+        default=None,
         metavar="K",
         help="seed of the toys, an integer >= 0 (default: 1998); the same seed gives the same numbers."
         " Example: --seed 7",
@@ -533,14 +544,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--toys",
         type=int,
-        default=200,
+        default=None,
         metavar="N",
         help="toys for --band, 10-100000 (default: 200). Example: --toys 1000",
     )
     p.add_argument(
         "--seed",
         type=int,
-        default=20141104,
+        default=None,
         metavar="K",
         help="seed of the toys, an integer >= 0 (default: 20141104). Example: --seed 7",
     )

@@ -301,6 +301,8 @@ def test_bad_python_input_names_the_parameter(make, named, mm, st):
 
 CLI_CASES = [
     (["sterile", "--dm2", "-1"], "--dm2"),
+    (["sterile", "--toys", "100"], "--toys only applies with --method fc"),
+    (["mu", "--seed", "3"], "--seed only applies with --band"),
     (["sterile", "--dm2", "abc"], "--dm2"),
     (["sterile", "--norm-sigma", "-0.1"], "--norm-sigma"),
     (["sterile", "--source", "ar38"], "--source"),
