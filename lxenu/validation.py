@@ -30,7 +30,12 @@ def check_range(
     allowed = f"{lo_br}{lo_txt}, {hi_txt}{hi_br}" + (f" {unit}" if unit else "")
     if arr.size and np.isnan(arr).any():
         raise ValueError(f"{name} must be a number in {allowed}; got NaN")
-    shown = value if arr.ndim == 0 else f"array with range [{arr.min():g}, {arr.max():g}]" if arr.size else "[]"
+    if arr.ndim == 0:
+        shown = value
+    elif arr.size == 1:
+        shown = f"{arr.item():g}"
+    else:
+        shown = f"values in [{arr.min():g}, {arr.max():g}]" if arr.size else "[]"
     bad = False
     if low is not None:
         bad |= bool(np.any(arr < low) if low_inclusive else np.any(arr <= low))
