@@ -3,7 +3,7 @@ import pytest
 from scipy import integrate
 
 from lxenu.constants import ELECTRON_MASS_KEV
-from lxenu.physics.atomic import stepping_factor
+from lxenu.physics.atomic import shell_occupancies_and_binding_keV, stepping_factor
 from lxenu.physics.cross_section import (
     couplings,
     dsigma_dT,
@@ -146,3 +146,23 @@ def test_total_cross_section_passes_on_its_settings():
             rtol=1e-14,
         )
     assert np.all(np.abs(dsigma_dT(T, E, sin2_theta_w=0.25) / dsigma_dT(T, E) - 1.0) > 0.02)
+
+
+@pytest.mark.parametrize("atomic_binding", [False, True])
+def test_total_cross_section_with_a_magnetic_moment_integrates_the_differential_one(atomic_binding):
+    """sigma_total(E, T_min, T_max, mu) is the integral of dsigma/dT (weak + magnetic) over [T_min, T_max]."""
+    E, lo, hi, mu = 750.0, 2.0, 140.0, 3e-11
+    points = shell_occupancies_and_binding_keV()[1]  # the steps of the binding factor, keV
+    quad, _ = integrate.quad(
+        lambda T: float(dsigma_dT(T, E, mu_nu_muB=mu, atomic_binding=atomic_binding)),
+        lo,
+        hi,
+        points=[p for p in points if lo < p < hi],
+        limit=400,
+        epsrel=1e-11,
+    )
+    got = sigma_total(E, lo, hi, mu_nu_muB=mu, atomic_binding=atomic_binding)
+    assert got == pytest.approx(quad, rel=1e-8, abs=0)
+    weak = sigma_total(E, lo, hi, atomic_binding=atomic_binding)
+    assert got - weak == pytest.approx(float(magnetic_sigma_between(lo, hi, E, mu, atomic_binding)), rel=1e-10, abs=0)
+    assert got > weak

@@ -274,3 +274,43 @@ def test_templates_and_data_must_be_counts(toy):
         model.upper_limit(2.71, np.full_like(S, -1.0))
     with pytest.raises(ValueError, match="data"):
         model.profile(1.0, S[:-1])
+
+
+def test_default_normalisations_are_known(toy):
+    """Without widths the signal and the (one) background normalisation are known: the plain chi^2."""
+    S, M, B = toy
+    data = np.round(S + B[0] + 2.0)
+    chi2, theta = profile_poisson(S, B[:1], data)
+    assert chi2 == pytest.approx(poisson_chi2(S + B[0], data), rel=1e-14, abs=0)
+    np.testing.assert_array_equal(theta, 1.0)
+
+
+def test_batch_of_data_sets_with_empty_bins_equals_one_by_one(toy):
+    """Toys as a batch of data sets (some bins empty, where the Poisson chi^2 is 2N): each row is
+    the profile of that data set alone, and the minimum of the explicit chi^2 with its pulls."""
+    S, M, B = toy
+    small = 0.05
+    rng = np.random.default_rng(3)
+    data = rng.poisson(small * (S + B.sum(axis=0)), size=(4, S.size)).astype(float)
+    assert np.any(data == 0.0)
+    sigmas = (0.05, None, 0.3)
+    chi2, theta = profile_poisson(small * S, small * B, data, sigmas[0], sigmas[1:])
+    assert chi2.shape == (4,) and theta.shape == (4, 3)
+    for i in range(4):
+        c, t = profile_poisson(small * S, small * B, data[i], sigmas[0], sigmas[1:])
+        assert chi2[i] == pytest.approx(c, rel=1e-12, abs=0)
+        np.testing.assert_allclose(theta[i], t, rtol=1e-9)
+    ref, ref_theta = brute_force(small * S, 0.0 * M, small * B, data[0], 0.0, sigmas, [1.0, 1.0, 1.0])
+    assert chi2[0] == pytest.approx(ref, rel=1e-8, abs=1e-8)
+    np.testing.assert_allclose(theta[0], ref_theta, atol=1e-5)
+
+
+def test_a_warm_start_outside_the_physical_region_is_abandoned(toy):
+    """A start whose prediction is negative somewhere restarts from the nominal normalisations."""
+    S, M, B = toy
+    data = np.round(1.05 * S + B.sum(axis=0))
+    sigmas = (None, 0.05, None)
+    cold = profile_poisson(S, B, data, sigmas[0], sigmas[1:])
+    warm = profile_poisson(S, B, data, sigmas[0], sigmas[1:], start=np.array([-3.0, -3.0, -3.0]))
+    assert warm[0] == pytest.approx(cold[0], rel=1e-10, abs=0)
+    np.testing.assert_allclose(warm[1], cold[1], rtol=1e-8)
