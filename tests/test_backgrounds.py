@@ -5,6 +5,7 @@ from scipy import integrate
 from lxenu.constants import ELECTRON_MASS_KEV
 from lxenu.constants import ELECTRON_MASS_KEV as me
 from lxenu.experiment.backgrounds import BackgroundModel
+from lxenu.experiment.target import TARGETS
 from lxenu.physics.backgrounds import XENON_ATOMS_PER_TONNE, Krypton85, Radon222, Xenon136DoubleBeta
 from lxenu.physics.beta_decay import BetaBranch, fermi_function, finite_size_correction, screened_electron_factor
 from lxenu.physics.double_beta import XE136_Q_KEV, summed_energy_fraction, summed_energy_pdf
@@ -208,3 +209,12 @@ def test_a_model_without_components_gives_zero_in_every_bin():
     edges = [1.0, 2.0, 5.0, 140.0]
     rate = events_per_tonne_day(BackgroundModel(components=()), edges)
     assert rate.shape == (3,) and np.all(rate == 0.0)
+
+
+def test_the_model_passes_its_target_to_the_components():
+    """A solar-only model in pseudocumene: the rate per tonne follows the electrons per tonne."""
+    from_solar = BackgroundModel(components=(("solar", SolarNeutrinos()),))
+    edges = [1.0, 10.0, 100.0, 500.0]
+    xe, pc = TARGETS["xenon"], TARGETS["pseudocumene"]
+    ratio = events_per_tonne_day(from_solar, edges, pc) / events_per_tonne_day(from_solar, edges, xe)
+    np.testing.assert_allclose(ratio, pc.electrons_per_tonne / xe.electrons_per_tonne, rtol=1e-12)

@@ -137,3 +137,15 @@ def test_bad_scales(mm_fit):
         mm_fit.limit(2.0, signal_scale=0.0)
     with pytest.raises(ValueError, match="deployments"):
         mm_fit.limit_for(2.0, deployments=0)
+
+
+def test_pseudo_experiments_with_scales_are_those_of_the_scaled_experiment(paper, mm_fit):
+    """signal_scale = 2 is the source at twice the activity, background_scale = 0.5 half the
+    backgrounds: the same seed draws the same pseudo-data, so the limits agree toy by toy."""
+    scaled = MagneticMomentFit(paper.with_options(source_mci=10.0, background_scale=0.5), convention="one_sided")
+    direct = scaled.pseudo_experiment_limits(40, seed=5)
+    via_scales = mm_fit.pseudo_experiment_limits(40, seed=5, signal_scale=2.0, background_scale=0.5)
+    np.testing.assert_allclose(via_scales, direct, rtol=1e-7)
+    band = mm_fit.expected_band(40, seed=5, signal_scale=2.0, background_scale=0.5)
+    assert band["median"] == pytest.approx(np.median(direct), rel=1e-7, abs=0)
+    assert band["median"] < mm_fit.expected_band(40, seed=5)["median"]

@@ -501,3 +501,15 @@ def test_pinned_solar_moment_table(modern):
         assert MagneticMomentFullFit.from_prediction(only_T).limit() == pytest.approx(lim_T * 1e-12, rel=1e-5, abs=0)
         free = MagneticMomentFullFit.from_prediction(p, signal_norm_sigma=None, background_norm_sigma=None)
         assert free.limit() == pytest.approx(lim_TLt * 1e-12, rel=1e-5, abs=0)
+
+
+def test_atomic_binding_acts_on_the_solar_magnetic_rate_below_the_k_shell_only():
+    """With binding, electrons bound more tightly than T cannot scatter: fewer magnetic events
+    below the K-shell energy (34.6 keV), the same above it."""
+    free = SolarNeutrinos(mu_nu_muB=1e-11)
+    bound = SolarNeutrinos(mu_nu_muB=1e-11, atomic_binding=True)
+    low, high = [2.0, 10.0, 30.0], [40.0, 140.0]
+    assert np.all(bound.magnetic_events_per_tonne_day(low) < 0.99 * free.magnetic_events_per_tonne_day(low))
+    np.testing.assert_allclose(
+        bound.magnetic_events_per_tonne_day(high), free.magnetic_events_per_tonne_day(high), rtol=1e-12
+    )
