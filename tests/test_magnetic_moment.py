@@ -149,3 +149,11 @@ def test_pseudo_experiments_with_scales_are_those_of_the_scaled_experiment(paper
     band = mm_fit.expected_band(40, seed=5, signal_scale=2.0, background_scale=0.5)
     assert band["median"] == pytest.approx(np.median(direct), rel=1e-7, abs=0)
     assert band["median"] < mm_fit.expected_band(40, seed=5)["median"]
+
+
+def test_threshold_scan_passes_on_its_scales(mm_fit):
+    ts = [1.0, 3.0]
+    got = mm_fit.threshold_scan(ts, signal_scale=2.0, background_scale=3.0)
+    want = [mm_fit.limit(t, signal_scale=2.0, background_scale=3.0) for t in ts]
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+    assert np.all(got != mm_fit.threshold_scan(ts))
