@@ -139,7 +139,14 @@ def _source_table(name_or_path: str) -> dict:
 
 
 def experiment_from_args(args) -> Experiment:
-    """The experiment the options describe: file, then --source, then --set, then the short flags.
+    """The experiment the options describe (see :func:`experiment_and_header`)."""
+    return experiment_and_header(args)[0]
+
+
+def experiment_and_header(args) -> tuple[Experiment, str]:
+    """The experiment the options describe: file, then --source, then --set, then the short flags;
+    and one line naming it as the user gave it: the preset (with its description) or the file, and
+    the options that changed it (the description no longer applies then).
 
     Each change is checked as it is applied, so an error names the flag that caused it.
     """
@@ -175,19 +182,14 @@ def experiment_from_args(args) -> Experiment:
             Experiment.from_dict(table, where=label)
         except ValueError as err:
             raise ValueError(f"{flag}: {err}") from None
-    args.experiment_label = label.removesuffix(".toml") if args.experiment in experiment_presets() else label
-    args.experiment_changes = [f"{flag}={value}" if flag.startswith("--set ") else flag for flag, _, value in changes]
-    return Experiment.from_dict(table, where=label)
-
-
-def experiment_header(exp: Experiment, args) -> str:
-    """One line naming the experiment as the user gave it: the preset (with its description) or
-    the file, and the options that changed it (the description no longer applies then)."""
-    changes = getattr(args, "experiment_changes", [])
-    text = f"experiment: {getattr(args, 'experiment_label', exp.name)}"
+    exp = Experiment.from_dict(table, where=label)
+    header = f"experiment: {label.removesuffix('.toml') if args.experiment in experiment_presets() else label}"
     if changes:
-        return f"{text}, changed by {', '.join(changes)}"
-    return f"{text} ({exp.description})" if exp.description else text
+        shown = [f"{flag}={value}" if flag.startswith("--set ") else flag for flag, _, value in changes]
+        header += f", changed by {', '.join(shown)}"
+    elif exp.description:
+        header += f" ({exp.description})"
+    return exp, header
 
 
 @contextmanager
@@ -211,18 +213,18 @@ def _clean(x):
 
 
 def cmd_summary(args) -> int:
-    exp = experiment_from_args(args)
+    exp, header = experiment_and_header(args)
     result = compute_summary(exp)
     if args.json:
         print(json.dumps({k: _clean(v) for k, v in result.items()}))
     else:
-        print(experiment_header(exp, args))
+        print(header)
         print(format_table(result, exp))
     return 0
 
 
 def cmd_sterile(args) -> int:
-    exp = experiment_from_args(args)
+    exp, header = experiment_and_header(args)
     dm2 = np.array(args.dm2 if args.dm2 else [0.5, 1.0, 2.0, 5.0, 10.0], dtype=float)
     if args.method == "fc" and args.observables != "L":
         raise ValueError("--method fc works with --observables L (the Feldman-Cousins map is built for the L fit)")
@@ -243,7 +245,7 @@ def cmd_sterile(args) -> int:
     else:
         cl = 100 * fit.confidence_level
         method = "Feldman-Cousins" if args.method == "fc" else "Wilks, 2 dof"
-        print(f"{experiment_header(exp, args)}; observables {args.observables}")
+        print(f"{header}; observables {args.observables}")
         print(f"{'dm2 [eV^2]':>12s} {f'sin^2 2theta ({cl:g}% CL, {method})':>36s}")
         for m, r in zip(dm2, reach):
             print(f"{m:12.4g} {('no exclusion' if not np.isfinite(r) else f'{r:.4f}'):>36s}")
@@ -273,7 +275,7 @@ def _toy_options(args, uses_toys: bool, what: str, toys: int, seed: int) -> None
 
 
 def cmd_mu(args) -> int:
-    exp = experiment_from_args(args)
+    exp, header = experiment_and_header(args)
     _toy_options(args, uses_toys=args.band, what="--band", toys=200, seed=20141104)
     signal = _norm_sigma("--signal-norm-sigma", args.signal_norm_sigma)
     background = _norm_sigma("--background-norm-sigma", args.background_norm_sigma)
@@ -301,7 +303,7 @@ def cmd_mu(args) -> int:
     def assumption(sigma):
         return "free" if sigma is None else "known" if sigma == 0 else f"Gaussian prior {100 * sigma:g} %"
 
-    print(experiment_header(exp, args))
+    print(header)
     print(
         f"observables {fit.observables}; signal normalisation {assumption(signal)}, "
         f"background normalisation {assumption(background)}"
@@ -313,7 +315,7 @@ def cmd_mu(args) -> int:
 
 
 def cmd_scan(args) -> int:
-    exp = experiment_from_args(args)
+    exp, header = experiment_and_header(args)
     thresholds = np.array(args.thresholds_kev, dtype=float)
     fit = MagneticMomentFit(exp)
     with _flag("--thresholds-kev", "threshold_keV"):
@@ -321,7 +323,7 @@ def cmd_scan(args) -> int:
     if args.json:
         print(json.dumps({"threshold_keV": thresholds.tolist(), "mu_limit": limits.tolist()}))
     else:
-        print(experiment_header(exp, args))
+        print(header)
         print(f"{'threshold [keV]':>16s} {'mu_nu limit [mu_B]':>20s}")
         for t, lim in zip(thresholds, limits):
             print(f"{t:16.3g} {lim:20.4g}")
